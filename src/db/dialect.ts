@@ -1,0 +1,32 @@
+/**
+ * SQL spelling that differs between engines. Everything above `db/` builds SQL through
+ * this interface, so a new engine is one more dialect file, not a rewrite.
+ * Identifiers passed in have already been validated as `[A-Za-z_][A-Za-z0-9_]*`.
+ */
+export interface Dialect {
+  /** a short engine label for messages and SQL comments, never for branching */
+  readonly label: string;
+  /** Quotes an identifier (table, column, alias). */
+  quote(identifier: string): string;
+  /** A table expression yielding one row per element of the JSON array in `expr`, as column `value` aliased `alias`. */
+  jsonEach(expr: string, alias: string): string;
+  /** The number of elements of the JSON array in `expr` (0 for empty or NULL). */
+  jsonArrayLength(expr: string): string;
+  /** Extracts a value at a path of object keys / array indexes from JSON in `expr`; the path is bound as a parameter. */
+  jsonExtract(expr: string, pathParam: string): string;
+  /** Builds the bound path value for `jsonExtract` from its segments. */
+  jsonPath(segments: readonly string[]): string;
+  /** Case-insensitive LIKE with `\` as the escape character. */
+  like(lhs: string, rhs: string, negate: boolean): string;
+  /** An expression ordering rows randomly. */
+  random(): string;
+  /** Column type for a field storage class. */
+  columnType(kind: ColumnKind): string;
+  /** Literal for a boolean value (bound values use 1/0 on SQLite). */
+  bool(value: boolean): string;
+  /** Case folding of a text expression (`:lower`). */
+  lower(expr: string): string;
+}
+
+/** Storage classes of field columns. */
+export type ColumnKind = 'text' | 'number' | 'bool' | 'json' | 'id';
