@@ -1,0 +1,121 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { DbError, type Row, type RunResult, type SqlValue } from '../driver.ts';
+
+/** Prepared statements kept per connection; past this, the least recently used is dropped. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * One `node:sqlite` connection with a capped cache of prepared statements. Every engine
+ * error leaves it as a `DbError`. Rows come back as plain objects; integers as numbers
+ * (a value past 2^53 fails rather than silently losing precision).
+ */
+export class SqliteConnection {
+  readonly db: DatabaseSync;
+  #statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  all<T>(sql: string, params: readonly SqlValue[] = []): T[] {
+    const statement = this.#prepare(sql);
+    try {
+      return statement.all(...bind(params)).map((row) => ({ ...row }) as T);
+    } catch (err) {
+      throw toDbError(err);
+    }
+  }
+
+  get<T>(sql: string, params: readonly SqlValue[] = []): T | undefined {
+    const statement = this.#prepare(sql);
+    try {
+      const row = statement.get(...bind(params));
+      return row === undefined ? undefined : ({ ...row } as T);
+    } catch (err) {
+      throw toDbError(err);
+    }
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): RunResult {
+    const statement = this.#prepare(sql);
+    try {
+      return { changes: Number(statement.run(...bind(params)).changes) };
+    } catch (err) {
+      throw toDbError(err);
+    }
+  }
+
+  /** Runs one or more statements without parameters (DDL, PRAGMA, BEGIN/COMMIT). */
+  exec(sql: string): void {
+    try {
+      this.db.exec(sql);
+    } catch (err) {
+      throw toDbError(err, sql);
+    }
+  }
+
+  close(): void {
+    this.#statements.clear();
+    if (this.db.isOpen) this.db.close();
+  }
+
+  #prepare(sql: string): StatementSync {
+    const cached = this.#statements.get(sql);
+    if (cached) {
+      // re-insert so the Map's order is least → most recently used
+      this.#statements.delete(sql);
+      this.#statements.set(sql, cached);
+      return cached;
+    }
+    let statement: StatementSync;
+    try {
+      statement = this.db.prepare(sql);
+    } catch (err) {
+      throw toDbError(err, sql);
+    }
+    if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
+      this.#statements.delete(this.#statements.keys().next().value!);
+    }
+    this.#statements.set(sql, statement);
+    return statement;
+  }
+}
+
+/** node:sqlite binds numbers, strings, bigints, buffers and null; booleans go in as 1/0. */
+function bind(params: readonly SqlValue[]): SQLInputValue[] {
+  return params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : (value ?? null)));
+}
+
+// https://www.sqlite.org/rescode.html
+const SQLITE_ERROR = 1;
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+const SQLITE_CONSTRAINT_FOREIGNKEY = 787;
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+
+/**
+ * Maps a node:sqlite error (`code: 'ERR_SQLITE_ERROR'`, numeric extended `errcode`) to a
+ * `DbError`. `sql` is given only where a statement is compiled, so that SQLITE_ERROR there
+ * means the statement itself is wrong (syntax, unknown table or column).
+ */
+export function toDbError(err: unknown, sql?: string): DbError {
+  if (err instanceof DbError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const errcode = (err as { errcode?: unknown })?.errcode;
+  if (typeof errcode !== 'number') return new DbError('db_error', message, { cause: err });
+  const primary = errcode & 0xff;
+  if (errcode === SQLITE_CONSTRAINT_UNIQUE || errcode === SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return new DbError('unique_violation', message, { cause: err });
+  }
+  if (errcode === SQLITE_CONSTRAINT_FOREIGNKEY) {
+    return new DbError('foreign_key_violation', message, { cause: err });
+  }
+  if (primary === SQLITE_BUSY || primary === SQLITE_LOCKED) {
+    return new DbError('busy', `${message} (another process holds the database lock)`, { cause: err });
+  }
+  if (primary === SQLITE_ERROR && sql !== undefined) {
+    return new DbError('sql_syntax', `${message} in: ${sql.slice(0, 300)}`, { cause: err });
+  }
+  return new DbError('db_error', message, { cause: err });
+}
