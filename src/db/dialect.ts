@@ -20,6 +20,8 @@ export interface Dialect {
   like(lhs: string, rhs: string, negate: boolean): string;
   /** An expression ordering rows randomly. */
   random(): string;
+  /** The engine's insertion-order row key of the table aliased `tableAlias` (sort key `@rowid`). */
+  rowid(tableAlias: string): string;
   /** Column type for a field storage class. */
   columnType(kind: ColumnKind): string;
   /** Literal for a boolean value (bound values use 1/0 on SQLite). */
