@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import { DbError, type Row, type RunResult, type SqlValue } from '../driver.ts';
+import { DbError, type RunResult, type SqlValue } from '../driver.ts';
 
 /** Prepared statements kept per connection; past this, the least recently used is dropped. */
 const STATEMENT_CACHE_SIZE = 500;

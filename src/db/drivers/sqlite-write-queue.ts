@@ -40,9 +40,18 @@ class TxScope {
       }
     };
     this.handle = {
-      all: async (sql, params) => (check(), conn.all(sql, params)),
-      get: async (sql, params) => (check(), conn.get(sql, params)),
-      run: async (sql, params) => (check(), conn.run(sql, params)),
+      all: async (sql, params) => {
+        check();
+        return conn.all(sql, params);
+      },
+      get: async (sql, params) => {
+        check();
+        return conn.get(sql, params);
+      },
+      run: async (sql, params) => {
+        check();
+        return conn.run(sql, params);
+      },
     };
   }
 }
