@@ -144,14 +144,14 @@ export const durationValue: ValueType<number> = {
   },
 };
 
-/** An absolute URL with a scheme, e.g. `postgres://user@host/db` or `memory://`. */
+/** An absolute URL with a scheme, e.g. `postgres://user@host/db`, `memory://` or `sqlite::memory:`. */
 export function urlValue(examples: string): ValueType<string> {
   return {
     placeholder: 'URL',
     expected: `a URL such as ${examples}`,
     parse: (raw) => {
       const value = text(raw);
-      return value && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) && URL.canParse(value) ? value : undefined;
+      return value && /^[a-z][a-z0-9+.-]*:/i.test(value) && URL.canParse(value) ? value : undefined;
     },
     format: String,
   };

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// The `basalt` command. Basalt's TypeScript runs on Node 24's type stripping, so on an older
+// Node this re-runs itself with the Node 24 the checkout pins (the `node` dev dependency).
+// Plain JavaScript on purpose: it must at least start on the older Node.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REQUIRED_MAJOR = 24;
+const major = Number(process.versions.node.split('.')[0]);
+
+if (major >= REQUIRED_MAJOR) {
+  await import('../src/main.ts');
+} else {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const pinned = join(root, 'node_modules', 'node', 'bin', 'node');
+  if (!existsSync(pinned) || process.env.BASALT_NODE_REEXEC) {
+    process.stderr.write(
+      `Error: basalt needs Node.js ${REQUIRED_MAJOR} or later; this is Node.js ${process.version} (${process.execPath}).\n` +
+        `Run 'npm ci' in ${root} to install the pinned Node.js ${REQUIRED_MAJOR} (the "node" dev dependency),\n` +
+        `or install Node.js ${REQUIRED_MAJOR} from https://nodejs.org and put it first on PATH.\n`,
+    );
+    process.exit(1);
+  }
+  reexec(pinned);
+}
+
+/** Runs this script again under `node`, passing arguments, stdio, signals and the exit code through. */
+function reexec(node) {
+  const child = spawn(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, BASALT_NODE_REEXEC: '1' },
+  });
+  // Ctrl+C reaches the child directly (same process group), so this process only stays
+  // alive for it; SIGTERM/SIGHUP from a supervisor reach only this process, so forward them.
+  process.on('SIGINT', () => {});
+  for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('error', (error) => {
+    process.stderr.write(`Error: could not start ${node}: ${error.message}\n`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) =>
+    process.exit(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)),
+  );
+}
