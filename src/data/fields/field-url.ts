@@ -7,6 +7,7 @@ import { domainAllowed, isDomain, normalizeDomainOptions } from './field-domains
 import type { FieldKind } from './field-kind.ts';
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
+const OTHER_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)/;
 const ALLOWED_SCHEMES = new Set(['http', 'https', 'ftp', 'tcp', 'udp', 'ws', 'wss']);
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
@@ -15,6 +16,7 @@ export function urlHost(value: string): string | undefined {
   if (value.length >= 2083 || /\s/.test(value) || value.startsWith('.')) return undefined;
   const scheme = SCHEME.exec(value)?.[1];
   if (scheme !== undefined && !ALLOWED_SCHEMES.has(scheme.toLowerCase())) return undefined;
+  if (scheme === undefined && OTHER_SCHEME.test(value)) return undefined; // mailto:, javascript:
   let parsed: URL;
   try {
     parsed = new URL(scheme === undefined ? `http://${value}` : value);
