@@ -128,6 +128,27 @@ describe('SQLite driver', () => {
     );
   });
 
+  it('warns when a commit group holds the writer too long', async () => {
+    const warnings: string[] = [];
+    await withDb(
+      async (db) => {
+        await db.transaction(() => new Promise((resolve) => setTimeout(resolve, 60)));
+        assert.equal(warnings.length, 1);
+        assert.match(warnings[0], /every other write waits/);
+      },
+      { groupCommit: { slowGroupMs: 20 }, logger: { warn: (m) => warnings.push(m), info() {} } },
+    );
+  });
+
+  it('refuses writes from inside whileWritesPaused instead of deadlocking', async () => {
+    await withDb(async (db) => {
+      await assert.rejects(
+        db.whileWritesPaused(() => db.run('INSERT INTO t (id) VALUES (1)')),
+        /writes are paused/,
+      );
+    });
+  });
+
   it('keeps working past the statement cache size', async () => {
     await withDb(async (db) => {
       for (let i = 0; i < 600; i++) await db.get(`SELECT ${i} AS n`);

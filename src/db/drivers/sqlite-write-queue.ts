@@ -7,10 +7,9 @@ import type { SqliteConnection } from './sqlite-connection.ts';
 export interface GroupCommitLimits {
   maxGroupSize: number;
   maxGroupMs: number;
+  /** a group still open after this long is logged: every other write waits on it */
+  slowGroupMs: number;
 }
-
-/** A transaction that holds the writer longer than this is logged: every other write waits on it. */
-const SLOW_TRANSACTION_MS = 1000;
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -68,6 +67,7 @@ export class SqliteWriteQueue {
   #limits: GroupCommitLimits;
   #warn: (message: string) => void;
   #scopes = new AsyncLocalStorage<TxScope>();
+  #pausedContext = new AsyncLocalStorage<true>();
   #pending: Job[] = [];
   #head = 0;
   #draining: Promise<void> | null = null;
@@ -89,6 +89,12 @@ export class SqliteWriteQueue {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const scope = this.#scopes.getStore();
     if (scope?.active) return this.#nested(scope, fn);
+    if (this.#pausedContext.getStore()) {
+      // the queue is held by the caller: queuing behind it would never run
+      return Promise.reject(
+        new DbError('db_error', 'Cannot write from inside whileWritesPaused(): writes are paused.'),
+      );
+    }
     return this.#enqueue({ fn, paused: null }) as Promise<T>;
   }
 
@@ -141,7 +147,7 @@ export class SqliteWriteQueue {
 
   async #runPaused(job: Job): Promise<void> {
     try {
-      job.resolve(await job.paused!());
+      job.resolve(await this.#pausedContext.run(true, job.paused!));
     } catch (err) {
       job.reject(err);
     }
@@ -159,6 +165,20 @@ export class SqliteWriteQueue {
     }
     const group: Job[] = [];
     const started = performance.now();
+    const watchdog = setTimeout(() => {
+      this.#warn(
+        `the database writer has been in one commit group for over ${this.#limits.slowGroupMs} ms and every other write waits: ` +
+          'a transaction function is slow, or awaits something that needs the writer (a transaction not started inside it)',
+      );
+    }, this.#limits.slowGroupMs).unref();
+    try {
+      await this.#fillAndCommit(group, started);
+    } finally {
+      clearTimeout(watchdog);
+    }
+  }
+
+  async #fillAndCommit(group: Job[], started: number): Promise<void> {
     while (
       this.#next()?.fn &&
       group.length < this.#limits.maxGroupSize &&
@@ -171,7 +191,12 @@ export class SqliteWriteQueue {
         // the engine rolled back the whole transaction (I/O error, disk full, …)
         return this.#failGroup(
           group,
-          job.outcome.ok ? new DbError('db_error', 'transaction lost') : job.outcome.error,
+          job.outcome.ok
+            ? new DbError(
+                'db_error',
+                'The engine rolled back the commit group after an error in another transaction of it; retry.',
+              )
+            : job.outcome.error,
         );
       }
     }
@@ -221,7 +246,6 @@ export class SqliteWriteQueue {
       return { ok: false, error };
     }
     const scope = new TxScope(this.#conn);
-    const started = performance.now();
     let outcome: Outcome;
     try {
       outcome = { ok: true, value: await this.#scopes.run(scope, () => fn(scope.handle)) };
@@ -234,10 +258,6 @@ export class SqliteWriteQueue {
       if (tail === scope.tail) break;
     }
     scope.active = false;
-    const took = performance.now() - started;
-    if (took > SLOW_TRANSACTION_MS) {
-      this.#warn(`a transaction held the database writer for ${Math.round(took)} ms; other writes waited`);
-    }
     try {
       if (!outcome.ok) this.#conn.exec(`ROLLBACK TO ${name}`);
       this.#conn.exec(`RELEASE ${name}`);

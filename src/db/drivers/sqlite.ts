@@ -22,7 +22,7 @@ export interface SqliteOptions extends OpenDbOptions {
   groupCommit?: Partial<GroupCommitLimits>;
 }
 
-const DEFAULT_LIMITS: GroupCommitLimits = { maxGroupSize: 256, maxGroupMs: 10 };
+const DEFAULT_LIMITS: GroupCommitLimits = { maxGroupSize: 256, maxGroupMs: 10, slowGroupMs: 1000 };
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const silent: DbLogger = { warn() {}, info() {} };
 
