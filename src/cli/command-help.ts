@@ -61,6 +61,7 @@ function configSection(): string {
     ...lines,
     '  The config file is --config PATH, or else <dir>/basalt.json when it exists:',
     '  a JSON object keyed by option name, e.g. {"http": "0.0.0.0:8090", "bodyLimit": "64MiB"}.',
+    '  Booleans take --dev, --no-dev or --dev=false; lists are comma-separated or repeated.',
   ].join('\n');
 }
 

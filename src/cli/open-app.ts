@@ -33,13 +33,20 @@ export async function createApp(config: Config): Promise<BasaltApp> {
   return createBasalt({ config });
 }
 
-/** Creates and bootstraps the app (drivers open, system migrations run, no HTTP), runs `fn`, then closes it. */
+/**
+ * Creates and bootstraps the app (drivers open, system migrations run, no HTTP), runs `fn`,
+ * then closes it. When `fn` fails, its error is the one reported, not a later close error.
+ */
 export async function withApp<T>(config: Config, fn: (app: BasaltApp) => Promise<T>): Promise<T> {
   const app = await createApp(config);
+  let result: T;
   try {
     await app.bootstrap();
-    return await fn(app);
-  } finally {
-    await app.close();
+    result = await fn(app);
+  } catch (error) {
+    await app.close().catch(() => {});
+    throw error;
   }
+  await app.close();
+  return result;
 }
