@@ -1,0 +1,16 @@
+import type { AuthService } from '../auth/auth-service.ts';
+import type { DbDriver } from '../db/driver.ts';
+import type { CollectionsService } from '../data/collections/collections-service.ts';
+import type { RecordsService } from '../data/records/records-service.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+
+/** The services route handlers use; handlers never reach a driver except through these. */
+export interface ApiServices {
+  db: DbDriver;
+  collections: CollectionsService;
+  records: RecordsService;
+  auth: AuthService;
+  settings: SettingsService;
+  /** readiness: false while draining */
+  isReady(): boolean;
+}

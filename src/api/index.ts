@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiServices } from './api-services.ts';
+import { registerAuthRoutes } from './auth-routes.ts';
+import { registerBatchRoutes } from './batch-routes.ts';
+import { registerCollectionRoutes } from './collections-routes.ts';
+import { registerHealthRoutes } from './health-routes.ts';
+import { registerRecordRoutes } from './records-routes.ts';
+import { registerPrincipal } from './request-context.ts';
+import { registerSettingsRoutes } from './settings-routes.ts';
+
+export type { ApiServices } from './api-services.ts';
+
+/** Registers every built-in route on the server. */
+export function registerApi(server: FastifyInstance, services: ApiServices): void {
+  registerPrincipal(server, services);
+  registerHealthRoutes(server, services);
+  registerCollectionRoutes(server, services);
+  registerRecordRoutes(server, services);
+  registerAuthRoutes(server, services);
+  registerBatchRoutes(server, services);
+  registerSettingsRoutes(server, services);
+}

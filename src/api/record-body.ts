@@ -1,0 +1,44 @@
+import type { FastifyRequest } from 'fastify';
+import { ApiError, fieldError } from '../lib/errors.ts';
+import { isPlainObject } from '../lib/json.ts';
+
+/**
+ * Reads a record write body: a JSON object, or multipart form data whose plain fields
+ * are strings and whose `@jsonPayload` field holds a JSON object merged over them
+ * (what the SDK sends when a body mixes files and JSON values).
+ */
+export async function readRecordBody(request: FastifyRequest): Promise<Record<string, unknown>> {
+  if (!request.isMultipart()) {
+    if (request.body === undefined || request.body === null) return {};
+    if (!isPlainObject(request.body)) throw new ApiError('validation_failed', 'The request body must be a JSON object.');
+    return request.body;
+  }
+  const body: Record<string, unknown> = {};
+  let payload: Record<string, unknown> = {};
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      part.file.resume();
+      throw new ApiError('validation_failed', 'Failed to read the submitted data.', {
+        [part.fieldname]: fieldError('validation_file_storage_unavailable', 'File uploads are not available yet on this server.'),
+      });
+    }
+    const value = String(part.value);
+    if (part.fieldname === '@jsonPayload') {
+      payload = { ...payload, ...parsePayload(value) };
+    } else if (part.fieldname in body) {
+      const existing = body[part.fieldname];
+      body[part.fieldname] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+    } else body[part.fieldname] = value;
+  }
+  return { ...body, ...payload };
+}
+
+function parsePayload(text: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(text);
+    if (isPlainObject(parsed)) return parsed;
+  } catch {}
+  throw new ApiError('validation_failed', 'Failed to read the submitted data.', {
+    '@jsonPayload': fieldError('validation_invalid_json', 'Must be a JSON object.'),
+  });
+}

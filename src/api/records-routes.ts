@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Collection } from '../data/collection-types.ts';
+import type { RecordContext } from '../data/records/record-context.ts';
+import { parseExpand } from '../data/records/record-expand.ts';
+import { parseFields, pickFields } from '../data/records/record-fields.ts';
+import type { RecordRow } from '../data/records/record-output.ts';
+import type { ApiServices } from './api-services.ts';
+import { readRecordBody } from './record-body.ts';
+import { recordContext, stringValues } from './request-context.ts';
+
+type Params = { collection: string; id: string };
+
+/** The records API: `/api/collections/{collection}/records[/{id}]`. */
+export function registerRecordRoutes(server: FastifyInstance, services: ApiServices): void {
+  const { records, collections } = services;
+  const base = '/api/collections/:collection/records';
+
+  server.get<{ Params: Params }>(base, async (request) => {
+    const collection = collections.require(request.params.collection);
+    const query = stringValues(request.query);
+    const ctx = recordContext(request, services);
+    const fields = query.fields ? parseFields(query.fields) : null;
+    const result = await records.list(collection, records.parseListParams(query), ctx);
+    const items = await records.toJSON(collection, result.items, ctx, query.expand);
+    return { ...result, items: fields ? pickFields(items, fields) : items };
+  });
+
+  server.get<{ Params: Params }>(`${base}/:id`, async (request) => {
+    const { collection, ctx } = prepare(request, services);
+    return answer(services, collection, await records.view(collection, request.params.id, ctx), ctx, request);
+  });
+
+  server.post<{ Params: Params }>(base, async (request) => {
+    const { collection, ctx } = prepare(request, services);
+    const body = await readRecordBody(request);
+    return answer(services, collection, await records.create(collection, body, ctx), ctx, request);
+  });
+
+  server.patch<{ Params: Params }>(`${base}/:id`, async (request) => {
+    const { collection, ctx } = prepare(request, services);
+    const body = await readRecordBody(request);
+    return answer(services, collection, await records.update(collection, request.params.id, body, ctx), ctx, request);
+  });
+
+  server.delete<{ Params: Params }>(`${base}/:id`, async (request, reply) => {
+    const { collection, ctx } = prepare(request, services);
+    await records.delete(collection, request.params.id, ctx);
+    reply.code(204).send();
+  });
+}
+
+function prepare(request: FastifyRequest<{ Params: Params }>, services: ApiServices): { collection: Collection; ctx: RecordContext } {
+  const collection = services.collections.require(request.params.collection);
+  const ctx = recordContext(request, services);
+  // fail fast on a bad `fields` before any write happens
+  const query = stringValues(request.query);
+  if (query.fields) parseFields(query.fields);
+  if (query.expand) parseExpand(query.expand, services.records.limits.expandMaxDepth);
+  return { collection, ctx };
+}
+
+/** One record in its API form, with the request's `expand` and `fields` applied. */
+export async function answer(services: ApiServices, collection: Collection, row: RecordRow, ctx: RecordContext, request: FastifyRequest): Promise<unknown> {
+  const query = stringValues(request.query);
+  const [json] = await services.records.toJSON(collection, [row], ctx, query.expand);
+  const fields = query.fields ? parseFields(query.fields) : null;
+  return fields ? pickFields(json, fields) : json;
+}

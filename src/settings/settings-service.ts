@@ -1,0 +1,130 @@
+import type { DbDriver } from '../db/driver.ts';
+import { ApiError, type ErrorData, fieldError } from '../lib/errors.ts';
+import { isPlainObject, parseJsonOr } from '../lib/json.ts';
+import { nowString } from '../lib/time.ts';
+
+/** Application settings in PocketBase's shape; later components add their sections. */
+export interface Settings {
+  meta: { appName: string; appURL: string; senderName: string; senderAddress: string; hideControls: boolean };
+  batch: { enabled: boolean; maxRequests: number; timeout: number; maxBodySize: number };
+  [section: string]: Record<string, unknown>;
+}
+
+/** A section's defaults and checks; registered by the component that owns the section. */
+export interface SettingsSection<T extends Record<string, unknown> = Record<string, unknown>> {
+  name: string;
+  defaults(): T;
+  /** problems keyed by option name, or null */
+  validate(value: T): ErrorData | null;
+  /** option names whose values are secrets: stored, never answered in clear */
+  secrets?: string[];
+}
+
+const meta: SettingsSection<Settings['meta']> = {
+  name: 'meta',
+  defaults: () => ({ appName: 'Acme', appURL: 'http://localhost:8090', senderName: 'Support', senderAddress: 'support@example.com', hideControls: false }),
+  validate(v) {
+    const problems: ErrorData = {};
+    if (typeof v.appName !== 'string' || !v.appName.trim() || v.appName.length > 255) problems.appName = fieldError('validation_required', 'Cannot be blank (at most 255 characters).');
+    if (typeof v.appURL !== 'string' || !URL.canParse(v.appURL)) problems.appURL = fieldError('validation_is_url', 'Must be a valid URL.');
+    if (typeof v.senderAddress !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(v.senderAddress)) problems.senderAddress = fieldError('validation_is_email', 'Must be a valid email address.');
+    if (typeof v.hideControls !== 'boolean') problems.hideControls = fieldError('validation_invalid_bool', 'Must be true or false.');
+    return Object.keys(problems).length ? problems : null;
+  },
+};
+
+const batch: SettingsSection<Settings['batch']> = {
+  name: 'batch',
+  defaults: () => ({ enabled: false, maxRequests: 50, timeout: 3, maxBodySize: 0 }),
+  validate(v) {
+    const problems: ErrorData = {};
+    if (typeof v.enabled !== 'boolean') problems.enabled = fieldError('validation_invalid_bool', 'Must be true or false.');
+    for (const key of ['maxRequests', 'timeout', 'maxBodySize'] as const) {
+      if (!Number.isInteger(v[key]) || v[key] < 0) problems[key] = fieldError('validation_min_greater_equal_than_required', 'Must be a whole number, 0 or more.');
+    }
+    return Object.keys(problems).length ? problems : null;
+  },
+};
+
+const SECRET_MASK = '******';
+
+/** Settings stored as one JSON value in `_params`, read from memory, changed with validation. */
+export class SettingsService {
+  readonly #db: DbDriver;
+  readonly #sections = new Map<string, SettingsSection>();
+  #current: Settings | null = null;
+
+  constructor(db: DbDriver) {
+    this.#db = db;
+    this.register(meta as unknown as SettingsSection);
+    this.register(batch as unknown as SettingsSection);
+  }
+
+  /** Adds a section (components call this before bootstrap). */
+  register(section: SettingsSection): void {
+    this.#sections.set(section.name, section);
+  }
+
+  async load(): Promise<void> {
+    const row = await this.#db.get<{ value: string }>(`SELECT "value" FROM "_params" WHERE "id" = 'settings'`);
+    this.#current = this.#withDefaults(parseJsonOr<Record<string, Record<string, unknown>>>(row?.value, {}));
+  }
+
+  /** The settings, secrets included (for the server's own use). */
+  get(): Settings {
+    if (!this.#current) throw new Error('settings are read before bootstrap');
+    return this.#current;
+  }
+
+  /** The settings as answered to clients: secrets masked. */
+  redacted(): Settings {
+    const copy = structuredClone(this.get());
+    for (const section of this.#sections.values()) {
+      for (const key of section.secrets ?? []) if (copy[section.name]?.[key]) copy[section.name][key] = '';
+    }
+    return copy;
+  }
+
+  /** Merges a partial update section by section, validates all, stores. */
+  async update(patch: unknown): Promise<Settings> {
+    if (!isPlainObject(patch)) throw new ApiError('validation_failed', 'Settings must be a JSON object.');
+    const next = structuredClone(this.get());
+    const problems: ErrorData = {};
+    for (const [name, value] of Object.entries(patch)) {
+      const section = this.#sections.get(name);
+      if (!section) continue; // unknown sections are ignored, as PocketBase does
+      if (!isPlainObject(value)) {
+        problems[name] = fieldError('validation_invalid_object', 'Must be an object.');
+        continue;
+      }
+      const merged = { ...next[name], ...this.#keepSecrets(section, next[name], value) };
+      const errors = section.validate(merged);
+      if (errors) problems[name] = errors;
+      next[name] = merged;
+    }
+    if (Object.keys(problems).length) throw new ApiError('validation_failed', 'Failed to update the settings.', problems);
+    await this.#db.transaction(async (tx) => {
+      const now = nowString();
+      await tx.run(
+        `INSERT INTO "_params" ("id","value","created","updated") VALUES ('settings', ?, ?, ?)
+         ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value", "updated" = excluded."updated"`,
+        [JSON.stringify(next), now, now],
+      );
+    });
+    this.#current = next;
+    return next;
+  }
+
+  /** An empty or masked secret in a patch means "keep the stored one". */
+  #keepSecrets(section: SettingsSection, current: Record<string, unknown>, value: Record<string, unknown>): Record<string, unknown> {
+    const out = { ...value };
+    for (const key of section.secrets ?? []) if (out[key] === '' || out[key] === SECRET_MASK) out[key] = current?.[key];
+    return out;
+  }
+
+  #withDefaults(stored: Record<string, Record<string, unknown>>): Settings {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const section of this.#sections.values()) out[section.name] = { ...section.defaults(), ...(stored[section.name] ?? {}) };
+    return out as Settings;
+  }
+}
