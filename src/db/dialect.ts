@@ -18,6 +18,8 @@ export interface Dialect {
   jsonPath(segments: readonly string[]): string;
   /** Case-insensitive LIKE with `\` as the escape character. */
   like(lhs: string, rhs: string, negate: boolean): string;
+  /** NULL-safe comparison: `lhs IS NOT rhs` when `distinct`, else `lhs IS rhs` (NULL equals NULL). */
+  isDistinct(lhs: string, rhs: string, distinct: boolean): string;
   /** An expression ordering rows randomly. */
   random(): string;
   /** The engine's insertion-order row key of the table aliased `tableAlias` (sort key `@rowid`). */

@@ -16,7 +16,8 @@ export const sqliteDialect: Dialect = {
   label: 'sqlite',
 
   quote(identifier) {
-    if (!IDENTIFIER.test(identifier)) throw new Error(`refusing to quote invalid SQL identifier ${JSON.stringify(identifier)}`);
+    if (!IDENTIFIER.test(identifier))
+      throw new Error(`refusing to quote invalid SQL identifier ${JSON.stringify(identifier)}`);
     return `"${identifier}"`;
   },
 
@@ -40,6 +41,10 @@ export const sqliteDialect: Dialect = {
   like(lhs, rhs, negate) {
     // SQLite's LIKE already ignores ASCII case
     return `${lhs} ${negate ? 'NOT LIKE' : 'LIKE'} ${rhs} ESCAPE '\\'`;
+  },
+
+  isDistinct(lhs, rhs, distinct) {
+    return `${lhs} ${distinct ? 'IS NOT' : 'IS'} ${rhs}`;
   },
 
   random() {

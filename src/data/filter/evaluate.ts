@@ -1,0 +1,5 @@
+export interface EvaluateOptions {}
+export interface RecordSource {}
+export function evaluateFilter(): boolean {
+  return false;
+}
