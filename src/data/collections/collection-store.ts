@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/driver.ts';
 import { parseJsonOr } from '../../lib/json.ts';
 import type { Collection } from '../collection-types.ts';
+import { withoutSecrets } from './auth-options.ts';
 
 const BASE_KEYS = new Set([
   'id', 'name', 'type', 'system', 'fields', 'indexes',
@@ -78,7 +79,8 @@ export async function deleteCollectionRow(tx: Queryable, id: string): Promise<vo
 }
 
 /** The public JSON of a collection, keys in PocketBase's order. */
-export function collectionToJSON(c: Collection): Record<string, unknown> {
+export function collectionToJSON(collection: Collection): Record<string, unknown> {
+  const c = withoutSecrets(collection);
   const { id, name, type, system, fields, indexes, listRule, viewRule, createRule, updateRule, deleteRule, created, updated, ...rest } = c;
   return { id, name, type, system, fields, indexes, listRule, viewRule, createRule, updateRule, deleteRule, created, updated, ...rest };
 }

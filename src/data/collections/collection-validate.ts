@@ -7,6 +7,7 @@ import type { FieldOptionsContext } from '../fields/field-kind.ts';
 import { normalizeField } from '../fields/registry.ts';
 import { defaultIdField } from '../fields/system-fields.ts';
 import { ensureAuthSystemFields } from './auth-fields.ts';
+import { mergeAuthOptions } from './auth-options.ts';
 import { normalizeIndexes } from './collection-index.ts';
 
 export const RULE_KEYS = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
@@ -83,6 +84,7 @@ function mergeInput(input: Record<string, unknown>, existing: Collection | undef
   base.type = pick('type', base.type);
   for (const key of RULE_KEYS) base[key] = pick<Rule>(key, base[key]);
   if ('fields' in input) base.fields = input.fields as Field[];
+  if (base.type === 'auth') mergeAuthOptions(base, input);
   base.updated = now;
   return base;
 }
