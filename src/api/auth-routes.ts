@@ -14,8 +14,12 @@ export function registerAuthRoutes(server: FastifyInstance, services: ApiService
 
   server.get<{ Params: Params }>(`${base}/auth-methods`, async (request) => {
     const collection = collections.require(request.params.collection);
-    if (collection.type !== 'auth') throw new ApiError('bad_request', `The collection "${collection.name}" is not an auth collection.`);
-    const password = (collection.passwordAuth ?? { enabled: true, identityFields: ['email'] }) as Record<string, unknown>;
+    if (collection.type !== 'auth')
+      throw new ApiError('bad_request', `The collection "${collection.name}" is not an auth collection.`);
+    const password = (collection.passwordAuth ?? { enabled: true, identityFields: ['email'] }) as Record<
+      string,
+      unknown
+    >;
     return {
       password: { enabled: password.enabled !== false, identityFields: password.identityFields ?? ['email'] },
       oauth2: { enabled: false, providers: [] },
@@ -28,10 +32,17 @@ export function registerAuthRoutes(server: FastifyInstance, services: ApiService
     const collection = collections.require(request.params.collection);
     const body = isPlainObject(request.body) ? request.body : {};
     const problems: Record<string, ReturnType<typeof fieldError>> = {};
-    if (typeof body.identity !== 'string' || body.identity === '') problems.identity = fieldError('validation_required', 'Cannot be blank.');
-    if (typeof body.password !== 'string' || body.password === '') problems.password = fieldError('validation_required', 'Cannot be blank.');
-    if (Object.keys(problems).length) throw new ApiError('validation_failed', 'Failed to authenticate.', problems);
-    const { token, record } = await auth.authWithPassword(collection, body.identity as string, body.password as string);
+    if (typeof body.identity !== 'string' || body.identity === '')
+      problems.identity = fieldError('validation_required', 'Cannot be blank.');
+    if (typeof body.password !== 'string' || body.password === '')
+      problems.password = fieldError('validation_required', 'Cannot be blank.');
+    if (Object.keys(problems).length)
+      throw new ApiError('validation_failed', 'Failed to authenticate.', problems);
+    const { token, record } = await auth.authWithPassword(
+      collection,
+      body.identity as string,
+      body.password as string,
+    );
     const principal = { collection, record };
     const ctx = auth.contextFor(principal, { query: {}, headers: {}, method: 'POST', context: 'password' });
     request.principalLabel = `${collection.name}/${record.id}`;
@@ -42,7 +53,11 @@ export function registerAuthRoutes(server: FastifyInstance, services: ApiService
     const collection = collections.require(request.params.collection);
     const principal = request.principal;
     if (!principal) throw new ApiError('unauthorized');
-    if (principal.collection.id !== collection.id) throw new ApiError('forbidden', 'The token belongs to another collection.');
-    return { token: await auth.refresh(principal), record: await answer(services, collection, principal.record, recordContext(request, services), request) };
+    if (principal.collection.id !== collection.id)
+      throw new ApiError('forbidden', 'The token belongs to another collection.');
+    return {
+      token: await auth.refresh(principal),
+      record: await answer(services, collection, principal.record, recordContext(request, services), request),
+    };
   });
 }

@@ -25,7 +25,8 @@ const RECORDS_URL = /^\/api\/collections\/([^/?#]+)\/records(?:\/([^/?#]+))?\/?(
 export function registerBatchRoutes(server: FastifyInstance, services: ApiServices): void {
   server.post('/api/batch', async (request) => {
     const settings = services.settings.get().batch;
-    if (!settings.enabled || settings.maxRequests <= 0) throw new ApiError('forbidden', 'Batch requests are not allowed.');
+    if (!settings.enabled || settings.maxRequests <= 0)
+      throw new ApiError('forbidden', 'Batch requests are not allowed.');
     const items = await readItems(request, settings.maxRequests);
     const base = recordContext(request, services);
     const afterCommit: (() => void)[] = [];
@@ -33,7 +34,8 @@ export function registerBatchRoutes(server: FastifyInstance, services: ApiServic
     const responses = await services.db.transaction(async (tx) => {
       const out: { status: number; body: unknown }[] = [];
       for (const [index, item] of items.entries()) {
-        if (Date.now() > deadline) throw failed(index, new ApiError('bad_request', 'Batch transaction timed out.'));
+        if (Date.now() > deadline)
+          throw failed(index, new ApiError('bad_request', 'Batch transaction timed out.'));
         try {
           out.push(await runItem(services, item, { ...base, tx, afterCommit }, tx));
         } catch (error) {
@@ -53,7 +55,10 @@ async function readItems(request: FastifyRequest, max: number): Promise<BatchIte
   if (!Array.isArray(requests) || requests.length === 0) {
     throw invalid({ requests: fieldError('validation_required', 'Cannot be blank.') });
   }
-  if (requests.length > max) throw invalid({ requests: fieldError('validation_length_too_long', `The length must be no more than ${max}.`) });
+  if (requests.length > max)
+    throw invalid({
+      requests: fieldError('validation_length_too_long', `The length must be no more than ${max}.`),
+    });
   const problems: ErrorData = {};
   requests.forEach((r, i) => {
     if (!isPlainObject(r) || typeof r.method !== 'string' || typeof r.url !== 'string') {
@@ -72,20 +77,31 @@ function invalid(data: ErrorData): ApiError {
 
 function failed(index: number, error: ApiError): ApiError {
   return new ApiError('validation_failed', 'Batch transaction failed.', {
-    requests: { [index]: { code: 'batch_request_failed', message: 'Batch request failed.', response: error.toJSON() } },
+    requests: {
+      [index]: { code: 'batch_request_failed', message: 'Batch request failed.', response: error.toJSON() },
+    },
   });
 }
 
-async function runItem(services: ApiServices, item: BatchItem, ctx: RecordContext, tx: Queryable): Promise<{ status: number; body: unknown }> {
+async function runItem(
+  services: ApiServices,
+  item: BatchItem,
+  ctx: RecordContext,
+  tx: Queryable,
+): Promise<{ status: number; body: unknown }> {
   const match = RECORDS_URL.exec(item.url);
   const method = item.method.toUpperCase();
-  if (!match) throw new ApiError('bad_request', `Unsupported batch action: ${method} ${item.url} (only record create, upsert, update and delete).`);
+  if (!match)
+    throw new ApiError(
+      'bad_request',
+      `Unsupported batch action: ${method} ${item.url} (only record create, upsert, update and delete).`,
+    );
   const collection = services.collections.require(decodeURIComponent(match[1]));
   const id = match[2] ? decodeURIComponent(match[2]) : undefined;
   const query = Object.fromEntries(new URLSearchParams(match[3] ?? ''));
   const body = item.body ?? {};
   const { records } = services;
-  let row;
+  let row: import('../data/records/record-output.ts').RecordRow;
   if (method === 'POST' && !id) row = await records.create(collection, body, ctx);
   else if (method === 'PUT' && !id) row = await upsert(services, collection, body, ctx, tx);
   else if (method === 'PATCH' && id) row = await records.update(collection, id, body, ctx);
@@ -97,9 +113,18 @@ async function runItem(services: ApiServices, item: BatchItem, ctx: RecordContex
   return { status: 200, body: query.fields ? pickFields(json, parseFields(query.fields)!) : json };
 }
 
-async function upsert(services: ApiServices, collection: import('../data/collection-types.ts').Collection, body: Record<string, unknown>, ctx: RecordContext, tx: Queryable) {
+async function upsert(
+  services: ApiServices,
+  collection: import('../data/collection-types.ts').Collection,
+  body: Record<string, unknown>,
+  ctx: RecordContext,
+  tx: Queryable,
+) {
   const id = typeof body.id === 'string' ? body.id : '';
   const q = services.db.dialect.quote;
-  const exists = id && (await tx.get(`SELECT 1 AS found FROM ${q(collection.name)} WHERE ${q('id')} = ?`, [id]));
-  return exists ? services.records.update(collection, id, body, ctx) : services.records.create(collection, body, ctx);
+  const exists =
+    id && (await tx.get(`SELECT 1 AS found FROM ${q(collection.name)} WHERE ${q('id')} = ?`, [id]));
+  return exists
+    ? services.records.update(collection, id, body, ctx)
+    : services.records.create(collection, body, ctx);
 }

@@ -15,61 +15,123 @@ const COLLECTIONS_SCHEMA: Collection = {
   name: '_collections',
   type: 'base',
   system: true,
-  fields: ['id', 'name', 'type', 'created', 'updated'].map((name) => ({
-    id: name, name, type: 'text' as const, system: true, hidden: false, presentable: false,
-  })).concat([{ id: 'system', name: 'system', type: 'bool' as never, system: true, hidden: false, presentable: false }]),
+  fields: ['id', 'name', 'type', 'created', 'updated']
+    .map((name) => ({
+      id: name,
+      name,
+      type: 'text' as const,
+      system: true,
+      hidden: false,
+      presentable: false,
+    }))
+    .concat([
+      {
+        id: 'system',
+        name: 'system',
+        type: 'bool' as never,
+        system: true,
+        hidden: false,
+        presentable: false,
+      },
+    ]),
   indexes: [],
-  listRule: null, viewRule: null, createRule: null, updateRule: null, deleteRule: null,
-  created: '', updated: '',
+  listRule: null,
+  viewRule: null,
+  createRule: null,
+  updateRule: null,
+  deleteRule: null,
+  created: '',
+  updated: '',
 };
 
 /** The collections API (superusers only), PocketBase paths and shapes. */
 export function registerCollectionRoutes(server: FastifyInstance, services: ApiServices): void {
   const { collections, db } = services;
   server.addHook('preHandler', async (request) => {
-    if (request.routeOptions.url?.startsWith('/api/collections') && !request.routeOptions.url.includes('/records') && !request.routeOptions.url.includes('/auth-')) {
+    if (
+      request.routeOptions.url?.startsWith('/api/collections') &&
+      !request.routeOptions.url.includes('/records') &&
+      !request.routeOptions.url.includes('/auth-')
+    ) {
       requireSuperuser(request, services);
     }
   });
 
   server.get('/api/collections', async (request) => {
     const query = stringValues(request.query);
-    const params = parseListParams(query, { perPageMax: services.records.limits.perPageMax, perPageDefault: 30 });
-    const options = { dialect: db.dialect, schema: { collection: () => undefined }, collection: COLLECTIONS_SCHEMA, tableAlias: 't', allowHiddenFields: true };
+    const params = parseListParams(query, {
+      perPageMax: services.records.limits.perPageMax,
+      perPageDefault: 30,
+    });
+    const options = {
+      dialect: db.dialect,
+      schema: { collection: () => undefined },
+      collection: COLLECTIONS_SCHEMA,
+      tableAlias: 't',
+      allowHiddenFields: true,
+    };
     const filter = params.filter ? compileFilter(params.filter, options) : { sql: '1=1', params: [] };
-    const sort = params.sort ? compileSort(params.sort, options) : { sql: '"t"."created" ASC, "t"."id" ASC', params: [] };
+    const sort = params.sort
+      ? compileSort(params.sort, options)
+      : { sql: '"t"."created" ASC, "t"."id" ASC', params: [] };
     const ids = await db.all<{ id: string }>(
       `SELECT "t"."id" FROM "_collections" "t" WHERE ${filter.sql} ORDER BY ${sort.sql} LIMIT ? OFFSET ?`,
       [...filter.params, ...sort.params, params.perPage, (params.page - 1) * params.perPage],
     );
-    const total = params.skipTotal ? -1 : Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "_collections" "t" WHERE ${filter.sql}`, filter.params))?.n ?? 0);
+    const total = params.skipTotal
+      ? -1
+      : Number(
+          (
+            await db.get<{ n: number }>(
+              `SELECT COUNT(*) AS n FROM "_collections" "t" WHERE ${filter.sql}`,
+              filter.params,
+            )
+          )?.n ?? 0,
+        );
     const items = ids.flatMap(({ id }) => {
       const c = collections.registry.byId(id);
       return c ? [collectionToJSON(c)] : [];
     });
     const picked = pick(items, query.fields);
-    return { page: params.page, perPage: params.perPage, totalItems: total, totalPages: total < 0 ? -1 : Math.ceil(total / params.perPage), items: picked };
+    return {
+      page: params.page,
+      perPage: params.perPage,
+      totalItems: total,
+      totalPages: total < 0 ? -1 : Math.ceil(total / params.perPage),
+      items: picked,
+    };
   });
 
   server.get<{ Params: { collection: string } }>('/api/collections/:collection', async (request) => {
-    return pick(collectionToJSON(collections.require(request.params.collection)), stringValues(request.query).fields);
+    return pick(
+      collectionToJSON(collections.require(request.params.collection)),
+      stringValues(request.query).fields,
+    );
   });
 
-  server.post('/api/collections', async (request) => collectionToJSON(await collections.create(bodyObject(request.body))));
+  server.post('/api/collections', async (request) =>
+    collectionToJSON(await collections.create(bodyObject(request.body))),
+  );
 
   server.patch<{ Params: { collection: string } }>('/api/collections/:collection', async (request) =>
     collectionToJSON(await collections.update(request.params.collection, bodyObject(request.body))),
   );
 
-  server.delete<{ Params: { collection: string } }>('/api/collections/:collection', async (request, reply) => {
-    await collections.delete(request.params.collection);
-    reply.code(204).send();
-  });
+  server.delete<{ Params: { collection: string } }>(
+    '/api/collections/:collection',
+    async (request, reply) => {
+      await collections.delete(request.params.collection);
+      reply.code(204).send();
+    },
+  );
 
-  server.delete<{ Params: { collection: string } }>('/api/collections/:collection/truncate', async (request, reply) => {
-    await collections.truncate(request.params.collection);
-    reply.code(204).send();
-  });
+  server.delete<{ Params: { collection: string } }>(
+    '/api/collections/:collection/truncate',
+    async (request, reply) => {
+      await collections.truncate(request.params.collection);
+      reply.code(204).send();
+    },
+  );
 
   server.put('/api/collections/import', async (request, reply) => {
     const body = bodyObject(request.body);
@@ -81,12 +143,12 @@ export function registerCollectionRoutes(server: FastifyInstance, services: ApiS
     await collections.import(body.collections, body.deleteMissing === true);
     reply.code(204).send();
   });
-
 }
 
 function bodyObject(body: unknown): Record<string, unknown> {
   if (body === undefined) return {};
-  if (!isPlainObject(body)) throw new ApiError('validation_failed', 'The request body must be a JSON object.');
+  if (!isPlainObject(body))
+    throw new ApiError('validation_failed', 'The request body must be a JSON object.');
   return body;
 }
 

@@ -10,7 +10,8 @@ import { isPlainObject } from '../lib/json.ts';
 export async function readRecordBody(request: FastifyRequest): Promise<Record<string, unknown>> {
   if (!request.isMultipart()) {
     if (request.body === undefined || request.body === null) return {};
-    if (!isPlainObject(request.body)) throw new ApiError('validation_failed', 'The request body must be a JSON object.');
+    if (!isPlainObject(request.body))
+      throw new ApiError('validation_failed', 'The request body must be a JSON object.');
     return request.body;
   }
   const body: Record<string, unknown> = {};
@@ -19,7 +20,10 @@ export async function readRecordBody(request: FastifyRequest): Promise<Record<st
     if (part.type === 'file') {
       part.file.resume();
       throw new ApiError('validation_failed', 'Failed to read the submitted data.', {
-        [part.fieldname]: fieldError('validation_file_storage_unavailable', 'File uploads are not available yet on this server.'),
+        [part.fieldname]: fieldError(
+          'validation_file_storage_unavailable',
+          'File uploads are not available yet on this server.',
+        ),
       });
     }
     const value = String(part.value);

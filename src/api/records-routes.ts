@@ -39,7 +39,13 @@ export function registerRecordRoutes(server: FastifyInstance, services: ApiServi
   server.patch<{ Params: Params }>(`${base}/:id`, async (request) => {
     const { collection, ctx } = prepare(request, services);
     const body = await readRecordBody(request);
-    return answer(services, collection, await records.update(collection, request.params.id, body, ctx), ctx, request);
+    return answer(
+      services,
+      collection,
+      await records.update(collection, request.params.id, body, ctx),
+      ctx,
+      request,
+    );
   });
 
   server.delete<{ Params: Params }>(`${base}/:id`, async (request, reply) => {
@@ -49,7 +55,10 @@ export function registerRecordRoutes(server: FastifyInstance, services: ApiServi
   });
 }
 
-function prepare(request: FastifyRequest<{ Params: Params }>, services: ApiServices): { collection: Collection; ctx: RecordContext } {
+function prepare(
+  request: FastifyRequest<{ Params: Params }>,
+  services: ApiServices,
+): { collection: Collection; ctx: RecordContext } {
   const collection = services.collections.require(request.params.collection);
   const ctx = recordContext(request, services);
   // fail fast on a bad `fields` before any write happens
@@ -60,7 +69,13 @@ function prepare(request: FastifyRequest<{ Params: Params }>, services: ApiServi
 }
 
 /** One record in its API form, with the request's `expand` and `fields` applied. */
-export async function answer(services: ApiServices, collection: Collection, row: RecordRow, ctx: RecordContext, request: FastifyRequest): Promise<unknown> {
+export async function answer(
+  services: ApiServices,
+  collection: Collection,
+  row: RecordRow,
+  ctx: RecordContext,
+  request: FastifyRequest,
+): Promise<unknown> {
   const query = stringValues(request.query);
   const [json] = await services.records.toJSON(collection, [row], ctx, query.expand);
   const fields = query.fields ? parseFields(query.fields) : null;

@@ -15,7 +15,8 @@ export function registerPrincipal(server: FastifyInstance, services: ApiServices
   server.decorateRequest('principal', null);
   server.addHook('preHandler', async (request) => {
     request.principal = await services.auth.resolveToken(request.headers.authorization);
-    if (request.principal) request.principalLabel = `${request.principal.collection.name}/${request.principal.record.id}`;
+    if (request.principal)
+      request.principalLabel = `${request.principal.collection.name}/${request.principal.record.id}`;
   });
 }
 
@@ -31,7 +32,12 @@ export function recordContext(request: FastifyRequest, services: ApiServices): R
 
 /** Throws 403 unless a superuser is asking (401 when nobody is signed in). */
 export function requireSuperuser(request: FastifyRequest, services: ApiServices): void {
-  const ctx = services.auth.contextFor(request.principal, { query: {}, headers: {}, method: '', context: '' });
+  const ctx = services.auth.contextFor(request.principal, {
+    query: {},
+    headers: {},
+    method: '',
+    context: '',
+  });
   if (ctx.isSuperuser) return;
   if (!request.principal) throw new ApiError('unauthorized');
   throw new ApiError('superuser_only');

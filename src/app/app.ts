@@ -43,12 +43,14 @@ export class BasaltApp {
 
   constructor(options: CreateBasaltOptions = {}) {
     this.config = options.config ?? defaultConfig();
-    this.logger = options.logger ?? createLogger({ level: this.config.logLevel, format: this.config.logFormat });
+    this.logger =
+      options.logger ?? createLogger({ level: this.config.logLevel, format: this.config.logFormat });
   }
 
   /** The services; throws before bootstrap. */
   get services(): BasaltServices {
-    if (!this.#services) throw new Error('Basalt is not bootstrapped yet: call bootstrap() or serve() first.');
+    if (!this.#services)
+      throw new Error('Basalt is not bootstrapped yet: call bootstrap() or serve() first.');
     return this.#services;
   }
 
@@ -89,6 +91,7 @@ export class BasaltApp {
       bodyLimit: this.config.bodyLimit,
       requestTimeoutMs: this.config.requestTimeout,
       trustProxy: this.config.trustedProxies.length ? this.config.trustedProxies : false,
+      origins: this.config.origins,
     });
     registerApi(server, { ...this.services, isReady: () => !this.#draining });
     const [host, port] = splitHostPort(this.config.http);
@@ -96,7 +99,17 @@ export class BasaltApp {
     this.#server = server;
     const url = address.replace('://[::1]', '://localhost');
     this.logger.info({ url, dir: this.config.dir }, 'Basalt is serving');
+    await this.#hintFirstSuperuser();
     return { url };
+  }
+
+  /** On a fresh data dir, tells how to create the first superuser. */
+  async #hintFirstSuperuser(): Promise<void> {
+    const row = await this.services.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "_superusers"`);
+    if (Number(row?.n) > 0) return;
+    this.logger.warn(
+      `No superuser exists yet. Create one with: npx basalt superuser upsert EMAIL PASSWORD --dir ${this.config.dir}`,
+    );
   }
 
   /**
@@ -138,11 +151,19 @@ function splitHostPort(address: string): [string, number] {
   return [host, Number(address.slice(at + 1))];
 }
 
-function checkRule(db: DbDriver, collection: import('../data/collection-types.ts').Collection, rule: string, registry: import('../data/collections/collection-registry.ts').CollectionRegistry): string | null {
+function checkRule(
+  db: DbDriver,
+  collection: import('../data/collection-types.ts').Collection,
+  rule: string,
+  registry: import('../data/collections/collection-registry.ts').CollectionRegistry,
+): string | null {
   try {
     compileFilter(rule, {
       dialect: db.dialect,
-      schema: { collection: (nameOrId) => (nameOrId === collection.id || nameOrId === collection.name ? collection : registry.find(nameOrId)) },
+      schema: {
+        collection: (nameOrId) =>
+          nameOrId === collection.id || nameOrId === collection.name ? collection : registry.find(nameOrId),
+      },
       collection,
       tableAlias: 't',
       allowHiddenFields: true,

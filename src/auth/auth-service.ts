@@ -47,11 +47,16 @@ export class AuthService {
   }
 
   /** Signs in by identity field (email by default) and password; one answer for every failure. */
-  async authWithPassword(collection: Collection, identity: string, password: string): Promise<{ token: string; record: RecordRow }> {
-    if (collection.type !== 'auth') throw new ApiError('bad_request', `The collection "${collection.name}" is not an auth collection.`);
-    const fields = ((collection.passwordAuth as { identityFields?: string[] })?.identityFields ?? ['email']).filter((name) =>
-      collection.fields.some((f) => f.name === name),
-    );
+  async authWithPassword(
+    collection: Collection,
+    identity: string,
+    password: string,
+  ): Promise<{ token: string; record: RecordRow }> {
+    if (collection.type !== 'auth')
+      throw new ApiError('bad_request', `The collection "${collection.name}" is not an auth collection.`);
+    const fields = (
+      (collection.passwordAuth as { identityFields?: string[] })?.identityFields ?? ['email']
+    ).filter((name) => collection.fields.some((f) => f.name === name));
     let record: RecordRow | undefined;
     for (const field of fields) {
       record ??= await this.#db.get<RecordRow>(
@@ -70,7 +75,10 @@ export class AuthService {
   }
 
   /** The record context of a principal. */
-  contextFor(principal: AuthPrincipal | null, base: Omit<RecordContext, 'auth' | 'isSuperuser'>): RecordContext {
+  contextFor(
+    principal: AuthPrincipal | null,
+    base: Omit<RecordContext, 'auth' | 'isSuperuser'>,
+  ): RecordContext {
     return { ...base, auth: principal, isSuperuser: principal?.collection.name === SUPERUSERS };
   }
 
@@ -82,13 +90,22 @@ export class AuthService {
       return { created: !existing };
     },
     create: async (email: string, password: string): Promise<void> => {
-      await this.#records.create(this.#superusersCollection(), { email, password, verified: true }, superuserContext());
+      await this.#records.create(
+        this.#superusersCollection(),
+        { email, password, verified: true },
+        superuserContext(),
+      );
     },
     update: async (email: string, password: string): Promise<void> => {
       const existing = await this.#superuserByEmail(email);
       if (!existing) throw new ApiError('not_found', `No superuser with the email ${email}.`);
       // a new tokenKey revokes every token issued before the password change
-      await this.#records.update(this.#superusersCollection(), String(existing.id), { password, tokenKey: randomString(50) }, superuserContext());
+      await this.#records.update(
+        this.#superusersCollection(),
+        String(existing.id),
+        { password, tokenKey: randomString(50) },
+        superuserContext(),
+      );
     },
     delete: async (email: string): Promise<void> => {
       const existing = await this.#superuserByEmail(email);
@@ -102,7 +119,10 @@ export class AuthService {
   }
 
   #superuserByEmail(email: string): Promise<RecordRow | undefined> {
-    return this.#db.get<RecordRow>(`SELECT * FROM ${this.#db.dialect.quote(SUPERUSERS)} WHERE "email" = ? LIMIT 1`, [email]);
+    return this.#db.get<RecordRow>(
+      `SELECT * FROM ${this.#db.dialect.quote(SUPERUSERS)} WHERE "email" = ? LIMIT 1`,
+      [email],
+    );
   }
 
   #findById(collection: Collection, id: string): Promise<RecordRow | undefined> {

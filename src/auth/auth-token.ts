@@ -31,9 +31,18 @@ function signingKey(secret: string, tokenKey: string): Uint8Array {
 }
 
 /** Issues an auth token for a record. */
-export async function signAuthToken(collection: Collection, record: { id: string; tokenKey: string }, refreshable = true): Promise<string> {
+export async function signAuthToken(
+  collection: Collection,
+  record: { id: string; tokenKey: string },
+  refreshable = true,
+): Promise<string> {
   const { secret, durationSeconds } = tokenOptions(collection);
-  return new SignJWT({ id: record.id, type: 'auth', collectionId: collection.id, refreshable } satisfies AuthTokenClaims)
+  return new SignJWT({
+    id: record.id,
+    type: 'auth',
+    collectionId: collection.id,
+    refreshable,
+  } satisfies AuthTokenClaims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setExpirationTime(Math.floor(Date.now() / 1000) + durationSeconds)
     .sign(signingKey(secret, record.tokenKey));
@@ -49,7 +58,11 @@ export function peekClaims(token: string): Partial<AuthTokenClaims> | null {
 }
 
 /** Verifies signature (HS256 only), expiry and type; answers the claims or null. */
-export async function verifyAuthToken(token: string, collection: Collection, tokenKey: string): Promise<AuthTokenClaims | null> {
+export async function verifyAuthToken(
+  token: string,
+  collection: Collection,
+  tokenKey: string,
+): Promise<AuthTokenClaims | null> {
   try {
     const { secret } = tokenOptions(collection);
     const { payload } = await jwtVerify(token, signingKey(secret, tokenKey), { algorithms: ['HS256'] });

@@ -29,7 +29,9 @@ export const SYSTEM_MIGRATIONS: SystemMigration[] = [
         "created" TEXT NOT NULL DEFAULT '',
         "updated" TEXT NOT NULL DEFAULT ''
       )`);
-      await tx.run(`CREATE UNIQUE INDEX IF NOT EXISTS "_collections_name_idx" ON "_collections" (lower("name"))`);
+      await tx.run(
+        `CREATE UNIQUE INDEX IF NOT EXISTS "_collections_name_idx" ON "_collections" (lower("name"))`,
+      );
       await tx.run(`CREATE TABLE IF NOT EXISTS "_params" (
         "id" TEXT PRIMARY KEY NOT NULL,
         "value" TEXT DEFAULT NULL,
@@ -42,13 +44,17 @@ export const SYSTEM_MIGRATIONS: SystemMigration[] = [
 
 /** Creates the migrations ledger if missing (it must exist before any step is recorded). */
 export async function ensureMigrationsTable(tx: Queryable): Promise<void> {
-  await tx.run(`CREATE TABLE IF NOT EXISTS "_migrations" ("file" TEXT PRIMARY KEY NOT NULL, "applied" INTEGER NOT NULL)`);
+  await tx.run(
+    `CREATE TABLE IF NOT EXISTS "_migrations" ("file" TEXT PRIMARY KEY NOT NULL, "applied" INTEGER NOT NULL)`,
+  );
 }
 
 /** Applies every system migration not yet recorded; answers the names applied. */
 export async function applySystemMigrations(tx: Queryable): Promise<string[]> {
   await ensureMigrationsTable(tx);
-  const done = new Set((await tx.all<{ file: string }>(`SELECT "file" FROM "_migrations"`)).map((r) => r.file));
+  const done = new Set(
+    (await tx.all<{ file: string }>(`SELECT "file" FROM "_migrations"`)).map((r) => r.file),
+  );
   const applied: string[] = [];
   for (const step of SYSTEM_MIGRATIONS) {
     const file = `system:${step.name}`;

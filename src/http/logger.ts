@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /** Header, body and query names whose values never reach a log line. */
 export const SECRET_NAMES = [
@@ -33,8 +34,18 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
-/** The process logger: JSON lines with secrets redacted; `pretty` keeps JSON but on one short line per event. */
+/** The process logger: JSON lines with secrets redacted; `pretty` prints readable colored lines for development. */
 export function createLogger(options: LoggerOptions): Logger {
+  const destination =
+    options.destination ??
+    (options.format === 'pretty'
+      ? pretty({
+          colorize: process.stdout.isTTY,
+          translateTime: 'HH:MM:ss.l',
+          ignore: 'pid,hostname,service',
+          sync: true,
+        })
+      : pino.destination({ sync: false }));
   return pino(
     {
       level: options.level,
@@ -42,7 +53,7 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: 'basalt' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination({ sync: false }),
+    destination,
   );
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,6 +11,8 @@ export interface HttpServerOptions {
   bodyLimit: number;
   requestTimeoutMs: number;
   trustProxy: boolean | string[];
+  /** CORS: allowed origins, `['*']` for any */
+  origins: string[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -36,6 +39,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   });
 
   acceptJsonWithEmptyBody(server);
+  await server.register(cors, {
+    origin: options.origins.includes('*') ? '*' : options.origins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    exposedHeaders: ['x-request-id'],
+    maxAge: 86400,
+  });
   await server.register(multipart, {
     limits: { fileSize: options.bodyLimit, fieldSize: options.bodyLimit, files: 1000, fields: 10000 },
   });

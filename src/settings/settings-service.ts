@@ -22,13 +22,23 @@ export interface SettingsSection<T extends Record<string, unknown> = Record<stri
 
 const meta: SettingsSection<Settings['meta']> = {
   name: 'meta',
-  defaults: () => ({ appName: 'Acme', appURL: 'http://localhost:8090', senderName: 'Support', senderAddress: 'support@example.com', hideControls: false }),
+  defaults: () => ({
+    appName: 'Acme',
+    appURL: 'http://localhost:8090',
+    senderName: 'Support',
+    senderAddress: 'support@example.com',
+    hideControls: false,
+  }),
   validate(v) {
     const problems: ErrorData = {};
-    if (typeof v.appName !== 'string' || !v.appName.trim() || v.appName.length > 255) problems.appName = fieldError('validation_required', 'Cannot be blank (at most 255 characters).');
-    if (typeof v.appURL !== 'string' || !URL.canParse(v.appURL)) problems.appURL = fieldError('validation_is_url', 'Must be a valid URL.');
-    if (typeof v.senderAddress !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(v.senderAddress)) problems.senderAddress = fieldError('validation_is_email', 'Must be a valid email address.');
-    if (typeof v.hideControls !== 'boolean') problems.hideControls = fieldError('validation_invalid_bool', 'Must be true or false.');
+    if (typeof v.appName !== 'string' || !v.appName.trim() || v.appName.length > 255)
+      problems.appName = fieldError('validation_required', 'Cannot be blank (at most 255 characters).');
+    if (typeof v.appURL !== 'string' || !URL.canParse(v.appURL))
+      problems.appURL = fieldError('validation_is_url', 'Must be a valid URL.');
+    if (typeof v.senderAddress !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(v.senderAddress))
+      problems.senderAddress = fieldError('validation_is_email', 'Must be a valid email address.');
+    if (typeof v.hideControls !== 'boolean')
+      problems.hideControls = fieldError('validation_invalid_bool', 'Must be true or false.');
     return Object.keys(problems).length ? problems : null;
   },
 };
@@ -38,9 +48,14 @@ const batch: SettingsSection<Settings['batch']> = {
   defaults: () => ({ enabled: false, maxRequests: 50, timeout: 3, maxBodySize: 0 }),
   validate(v) {
     const problems: ErrorData = {};
-    if (typeof v.enabled !== 'boolean') problems.enabled = fieldError('validation_invalid_bool', 'Must be true or false.');
+    if (typeof v.enabled !== 'boolean')
+      problems.enabled = fieldError('validation_invalid_bool', 'Must be true or false.');
     for (const key of ['maxRequests', 'timeout', 'maxBodySize'] as const) {
-      if (!Number.isInteger(v[key]) || v[key] < 0) problems[key] = fieldError('validation_min_greater_equal_than_required', 'Must be a whole number, 0 or more.');
+      if (!Number.isInteger(v[key]) || v[key] < 0)
+        problems[key] = fieldError(
+          'validation_min_greater_equal_than_required',
+          'Must be a whole number, 0 or more.',
+        );
     }
     return Object.keys(problems).length ? problems : null;
   },
@@ -66,7 +81,9 @@ export class SettingsService {
   }
 
   async load(): Promise<void> {
-    const row = await this.#db.get<{ value: string }>(`SELECT "value" FROM "_params" WHERE "id" = 'settings'`);
+    const row = await this.#db.get<{ value: string }>(
+      `SELECT "value" FROM "_params" WHERE "id" = 'settings'`,
+    );
     this.#current = this.#withDefaults(parseJsonOr<Record<string, Record<string, unknown>>>(row?.value, {}));
   }
 
@@ -102,7 +119,8 @@ export class SettingsService {
       if (errors) problems[name] = errors;
       next[name] = merged;
     }
-    if (Object.keys(problems).length) throw new ApiError('validation_failed', 'Failed to update the settings.', problems);
+    if (Object.keys(problems).length)
+      throw new ApiError('validation_failed', 'Failed to update the settings.', problems);
     await this.#db.transaction(async (tx) => {
       const now = nowString();
       await tx.run(
@@ -116,15 +134,21 @@ export class SettingsService {
   }
 
   /** An empty or masked secret in a patch means "keep the stored one". */
-  #keepSecrets(section: SettingsSection, current: Record<string, unknown>, value: Record<string, unknown>): Record<string, unknown> {
+  #keepSecrets(
+    section: SettingsSection,
+    current: Record<string, unknown>,
+    value: Record<string, unknown>,
+  ): Record<string, unknown> {
     const out = { ...value };
-    for (const key of section.secrets ?? []) if (out[key] === '' || out[key] === SECRET_MASK) out[key] = current?.[key];
+    for (const key of section.secrets ?? [])
+      if (out[key] === '' || out[key] === SECRET_MASK) out[key] = current?.[key];
     return out;
   }
 
   #withDefaults(stored: Record<string, Record<string, unknown>>): Settings {
     const out: Record<string, Record<string, unknown>> = {};
-    for (const section of this.#sections.values()) out[section.name] = { ...section.defaults(), ...(stored[section.name] ?? {}) };
+    for (const section of this.#sections.values())
+      out[section.name] = { ...section.defaults(), ...(stored[section.name] ?? {}) };
     return out as Settings;
   }
 }

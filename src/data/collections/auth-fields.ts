@@ -7,7 +7,18 @@ import type { Collection, Field } from '../collection-types.ts';
 export function authSystemFields(): Field[] {
   const base = { system: true, hidden: false, presentable: false };
   return [
-    { ...base, id: 'password901924565', name: 'password', type: 'password', hidden: true, required: true, min: 8, max: 0, pattern: '', cost: 0 },
+    {
+      ...base,
+      id: 'password901924565',
+      name: 'password',
+      type: 'password',
+      hidden: true,
+      required: true,
+      min: 8,
+      max: 0,
+      pattern: '',
+      cost: 0,
+    },
     {
       ...base,
       id: 'text2504183744',
@@ -21,7 +32,15 @@ export function authSystemFields(): Field[] {
       autogeneratePattern: '[a-zA-Z0-9]{50}',
       primaryKey: false,
     },
-    { ...base, id: 'email3885137012', name: 'email', type: 'email', required: true, exceptDomains: null, onlyDomains: null },
+    {
+      ...base,
+      id: 'email3885137012',
+      name: 'email',
+      type: 'email',
+      required: true,
+      exceptDomains: null,
+      onlyDomains: null,
+    },
     { ...base, id: 'bool1547992806', name: 'emailVisibility', type: 'bool', required: false },
     { ...base, id: 'bool256245529', name: 'verified', type: 'bool', required: false },
   ];
@@ -33,7 +52,8 @@ export function ensureAuthSystemFields(collection: Collection): void {
   const missing = authSystemFields().filter((f) => !present.has(f.name));
   const idIndex = collection.fields.findIndex((f) => f.name === 'id');
   collection.fields.splice(idIndex + 1, 0, ...missing);
-  const indexes = (collection.indexes ??= []);
+  collection.indexes ??= [];
+  const indexes = collection.indexes;
   const wanted = [
     `CREATE UNIQUE INDEX \`idx_tokenKey_${collection.id}\` ON \`${collection.name}\` (\`tokenKey\`)`,
     `CREATE UNIQUE INDEX \`idx_email_${collection.id}\` ON \`${collection.name}\` (\`email\`) WHERE \`email\` != ''`,

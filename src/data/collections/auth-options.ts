@@ -35,7 +35,8 @@ export function mergeAuthOptions(next: Collection, input: Record<string, unknown
   for (const key of AUTH_OPTION_KEYS) {
     if (!(key in input)) continue;
     const value = input[key];
-    next[key] = isPlainObject(value) && isPlainObject(next[key]) ? { ...(next[key] as object), ...value } : value;
+    next[key] =
+      isPlainObject(value) && isPlainObject(next[key]) ? { ...(next[key] as object), ...value } : value;
   }
   next.authRule ??= '';
   next.manageRule ??= null;
@@ -44,7 +45,8 @@ export function mergeAuthOptions(next: Collection, input: Record<string, unknown
     const current = isPlainObject(next[kind]) ? (next[kind] as Record<string, unknown>) : {};
     next[kind] = {
       duration: typeof current.duration === 'number' && current.duration > 0 ? current.duration : duration,
-      secret: typeof current.secret === 'string' && current.secret.length >= 30 ? current.secret : randomString(50),
+      secret:
+        typeof current.secret === 'string' && current.secret.length >= 30 ? current.secret : randomString(50),
     };
   }
 }

@@ -30,7 +30,10 @@ export function columnSql(field: Field, dialect: Dialect): string {
 /** Statements creating the table of a new collection with its indexes. */
 export function createTableSql(collection: Collection, dialect: Dialect): string[] {
   const columns = collection.fields.map((f) => columnSql(f, dialect)).join(', ');
-  return [`CREATE TABLE ${dialect.quote(collection.name)} (${columns})`, ...createIndexesSql(collection, dialect)];
+  return [
+    `CREATE TABLE ${dialect.quote(collection.name)} (${columns})`,
+    ...createIndexesSql(collection, dialect),
+  ];
 }
 
 /** Statements creating every index of a collection, on its current table name. */
@@ -70,7 +73,8 @@ export function alterTableSql(before: Collection, after: Collection, dialect: Di
       statements.push(`ALTER TABLE ${table} ADD COLUMN ${columnSql(field, dialect)}`);
       continue;
     }
-    if (old.name !== field.name) statements.push(`ALTER TABLE ${table} RENAME COLUMN ${q(old.name)} TO ${q(field.name)}`);
+    if (old.name !== field.name)
+      statements.push(`ALTER TABLE ${table} RENAME COLUMN ${q(old.name)} TO ${q(field.name)}`);
     statements.push(...convertMultiplicity(old, field, table, dialect));
   }
   statements.push(...createIndexesSql(after, dialect));

@@ -14,7 +14,10 @@ const INDEX_RE = new RegExp(
   `^\\s*CREATE\\s+(UNIQUE\\s+)?INDEX\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${IDENT}\\s+ON\\s+${IDENT}\\s*\\(([^)]*)\\)\\s*(?:WHERE\\s+(.+?))?\\s*;?\\s*$`,
   'is',
 );
-const COLUMN_RE = new RegExp(`^\\s*${IDENT}(?:\\s+COLLATE\\s+(NOCASE|BINARY|RTRIM))?(?:\\s+(ASC|DESC))?\\s*$`, 'i');
+const COLUMN_RE = new RegExp(
+  `^\\s*${IDENT}(?:\\s+COLLATE\\s+(NOCASE|BINARY|RTRIM))?(?:\\s+(ASC|DESC))?\\s*$`,
+  'i',
+);
 
 /**
  * Parses an index statement. Only plain column lists are accepted (optionally with
@@ -34,7 +37,11 @@ export function parseIndex(sql: string): IndexDefinition | null {
   for (const part of match[4].split(',')) {
     const column = COLUMN_RE.exec(part);
     if (!column) return null;
-    columns.push({ name: column[1], desc: column[3]?.toUpperCase() === 'DESC', collate: column[2]?.toUpperCase() });
+    columns.push({
+      name: column[1],
+      desc: column[3]?.toUpperCase() === 'DESC',
+      collate: column[2]?.toUpperCase(),
+    });
   }
   return { name: match[2], unique: Boolean(match[1]), columns, whereNotEmpty };
 }
@@ -65,9 +72,14 @@ export function normalizeIndexes(indexes: unknown, table: string, fieldNames: Se
       problems[i] = fieldError('validation_invalid_index_expression', 'Invalid CREATE INDEX expression.');
       return;
     }
-    const missing = [...def.columns, ...(def.whereNotEmpty ? [{ name: def.whereNotEmpty }] : [])].find((c) => !fieldNames.has(c.name));
+    const missing = [...def.columns, ...(def.whereNotEmpty ? [{ name: def.whereNotEmpty }] : [])].find(
+      (c) => !fieldNames.has(c.name),
+    );
     if (missing) {
-      problems[i] = fieldError('validation_unknown_index_column', `Unknown field "${missing.name}" in index.`);
+      problems[i] = fieldError(
+        'validation_unknown_index_column',
+        `Unknown field "${missing.name}" in index.`,
+      );
     } else if (names.has(def.name.toLowerCase())) {
       problems[i] = fieldError('validation_duplicated_index_name', 'The index name must be unique.');
     }

@@ -4,8 +4,19 @@ import type { Collection } from '../collection-types.ts';
 import { withoutSecrets } from './auth-options.ts';
 
 const BASE_KEYS = new Set([
-  'id', 'name', 'type', 'system', 'fields', 'indexes',
-  'listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule', 'created', 'updated',
+  'id',
+  'name',
+  'type',
+  'system',
+  'fields',
+  'indexes',
+  'listRule',
+  'viewRule',
+  'createRule',
+  'updateRule',
+  'deleteRule',
+  'created',
+  'updated',
 ]);
 
 interface CollectionRow {
@@ -67,8 +78,20 @@ export async function saveCollection(tx: Queryable, c: Collection): Promise<void
        "createRule"=excluded."createRule","updateRule"=excluded."updateRule","deleteRule"=excluded."deleteRule",
        "options"=excluded."options","updated"=excluded."updated"`,
     [
-      c.id, c.name, c.type, c.system ? 1 : 0, JSON.stringify(c.fields), JSON.stringify(c.indexes),
-      c.listRule, c.viewRule, c.createRule, c.updateRule, c.deleteRule, optionsOf(c), c.created, c.updated,
+      c.id,
+      c.name,
+      c.type,
+      c.system ? 1 : 0,
+      JSON.stringify(c.fields),
+      JSON.stringify(c.indexes),
+      c.listRule,
+      c.viewRule,
+      c.createRule,
+      c.updateRule,
+      c.deleteRule,
+      optionsOf(c),
+      c.created,
+      c.updated,
     ],
   );
 }
@@ -81,6 +104,36 @@ export async function deleteCollectionRow(tx: Queryable, id: string): Promise<vo
 /** The public JSON of a collection, keys in PocketBase's order. */
 export function collectionToJSON(collection: Collection): Record<string, unknown> {
   const c = withoutSecrets(collection);
-  const { id, name, type, system, fields, indexes, listRule, viewRule, createRule, updateRule, deleteRule, created, updated, ...rest } = c;
-  return { id, name, type, system, fields, indexes, listRule, viewRule, createRule, updateRule, deleteRule, created, updated, ...rest };
+  const {
+    id,
+    name,
+    type,
+    system,
+    fields,
+    indexes,
+    listRule,
+    viewRule,
+    createRule,
+    updateRule,
+    deleteRule,
+    created,
+    updated,
+    ...rest
+  } = c;
+  return {
+    id,
+    name,
+    type,
+    system,
+    fields,
+    indexes,
+    listRule,
+    viewRule,
+    createRule,
+    updateRule,
+    deleteRule,
+    created,
+    updated,
+    ...rest,
+  };
 }

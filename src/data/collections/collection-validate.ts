@@ -2,7 +2,13 @@ import { ApiError, type ErrorData, fieldError } from '../../lib/errors.ts';
 import { isPlainObject } from '../../lib/json.ts';
 import { newRecordId } from '../../lib/random.ts';
 import { nowString } from '../../lib/time.ts';
-import { COLLECTION_TYPES, type Collection, type CollectionType, type Field, type Rule } from '../collection-types.ts';
+import {
+  COLLECTION_TYPES,
+  type Collection,
+  type CollectionType,
+  type Field,
+  type Rule,
+} from '../collection-types.ts';
 import type { FieldOptionsContext } from '../fields/field-kind.ts';
 import { normalizeField } from '../fields/registry.ts';
 import { defaultIdField } from '../fields/system-fields.ts';
@@ -27,7 +33,11 @@ export interface CollectionLookup {
  * `existing` is the stored definition on update (undefined on create). Throws a 400
  * `ApiError` whose `data` names every problem, keyed as PocketBase keys them.
  */
-export function validateCollection(input: unknown, existing: Collection | undefined, lookup: CollectionLookup): Collection {
+export function validateCollection(
+  input: unknown,
+  existing: Collection | undefined,
+  lookup: CollectionLookup,
+): Collection {
   if (!isPlainObject(input)) throw new ApiError('validation_failed', 'The collection must be a JSON object.');
   const problems: ErrorData = {};
   const next = mergeInput(input, existing);
@@ -43,7 +53,11 @@ export function validateCollection(input: unknown, existing: Collection | undefi
       const indexes = 'indexes' in input ? input.indexes : existing?.indexes;
       if (next.type === 'auth') next.indexes = Array.isArray(indexes) ? [...indexes] : [];
       if (next.type === 'auth') ensureAuthSystemFields(next);
-      next.indexes = normalizeIndexes(next.type === 'auth' ? next.indexes : indexes, next.name, new Set(next.fields.map((f) => f.name)));
+      next.indexes = normalizeIndexes(
+        next.type === 'auth' ? next.indexes : indexes,
+        next.name,
+        new Set(next.fields.map((f) => f.name)),
+      );
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       Object.assign(problems, error.data);
@@ -55,7 +69,11 @@ export function validateCollection(input: unknown, existing: Collection | undefi
     }
   }
   if (Object.keys(problems).length) {
-    throw new ApiError('validation_failed', existing ? 'Failed to update collection.' : 'Failed to create collection.', problems);
+    throw new ApiError(
+      'validation_failed',
+      existing ? 'Failed to update collection.' : 'Failed to create collection.',
+      problems,
+    );
   }
   return next;
 }
@@ -89,42 +107,71 @@ function mergeInput(input: Record<string, unknown>, existing: Collection | undef
   return base;
 }
 
-function checkIdentity(next: Collection, existing: Collection | undefined, lookup: CollectionLookup, problems: ErrorData): void {
+function checkIdentity(
+  next: Collection,
+  existing: Collection | undefined,
+  lookup: CollectionLookup,
+  problems: ErrorData,
+): void {
   if (typeof next.name !== 'string' || next.name === '') {
     problems.name = fieldError('validation_required', 'Cannot be blank.');
   } else if (!NAME_RE.test(next.name) || next.name.length > 255 || next.name.includes('_via_')) {
-    problems.name = fieldError('validation_invalid_name', 'Use letters, digits and underscores, starting with a letter or underscore (and no "_via_").');
+    problems.name = fieldError(
+      'validation_invalid_name',
+      'Use letters, digits and underscores, starting with a letter or underscore (and no "_via_").',
+    );
   } else if (RESERVED_NAMES.has(next.name.toLowerCase())) {
-    problems.name = fieldError('validation_collection_name_invalid', 'The name is reserved for an internal table.');
+    problems.name = fieldError(
+      'validation_collection_name_invalid',
+      'The name is reserved for an internal table.',
+    );
   } else {
     const clash = lookup.byName(next.name);
     if (clash && clash.id !== next.id) {
-      problems.name = fieldError('validation_collection_name_exists', 'Collection name must be unique (case insensitive).');
+      problems.name = fieldError(
+        'validation_collection_name_exists',
+        'Collection name must be unique (case insensitive).',
+      );
     }
     if (existing?.system && existing.name !== next.name) {
-      problems.name = fieldError('validation_collection_system_name_change', 'System collection name cannot be changed.');
+      problems.name = fieldError(
+        'validation_collection_system_name_change',
+        'System collection name cannot be changed.',
+      );
     }
   }
-  if (!existing && lookup.byId(next.id)) problems.id = fieldError('validation_invalid_id', 'The id is already in use.');
+  if (!existing && lookup.byId(next.id))
+    problems.id = fieldError('validation_invalid_id', 'The id is already in use.');
   if (!COLLECTION_TYPES.includes(next.type as CollectionType)) {
     problems.type = fieldError('validation_in_invalid', `Must be one of: ${COLLECTION_TYPES.join(', ')}.`);
   } else if (existing && existing.type !== next.type) {
     problems.type = fieldError('validation_collection_type_change', 'Collection type cannot be changed.');
   } else if (next.type === 'view') {
-    problems.type = fieldError('validation_unsupported_type', 'View collections are not supported yet; use a base collection.');
+    problems.type = fieldError(
+      'validation_unsupported_type',
+      'View collections are not supported yet; use a base collection.',
+    );
   }
   for (const key of RULE_KEYS) {
     const rule = next[key];
-    if (rule !== null && typeof rule !== 'string') problems[key] = fieldError('validation_invalid_rule', 'A rule is a filter string or null.');
+    if (rule !== null && typeof rule !== 'string')
+      problems[key] = fieldError('validation_invalid_rule', 'A rule is a filter string or null.');
   }
 }
 
-function checkFields(next: Collection, existing: Collection | undefined, ctx: FieldOptionsContext, problems: ErrorData): void {
+function checkFields(
+  next: Collection,
+  existing: Collection | undefined,
+  ctx: FieldOptionsContext,
+  problems: ErrorData,
+): void {
   if (!Array.isArray(next.fields)) {
     problems.fields = fieldError('validation_invalid_fields', 'Fields must be a list of field objects.');
     return;
   }
-  const fields: Field[] = next.fields.map((raw) => (isPlainObject(raw) ? ({ ...raw } as Field) : (raw as Field)));
+  const fields: Field[] = next.fields.map((raw) =>
+    isPlainObject(raw) ? ({ ...raw } as Field) : (raw as Field),
+  );
   adoptExistingIds(fields, existing);
   ensureSystemFields(fields, existing);
   next.fields = fields;
@@ -139,18 +186,27 @@ function checkFields(next: Collection, existing: Collection | undefined, ctx: Fi
     }
     const errors = normalizeField(field, ctx) ?? {};
     const lower = String(field.name).toLowerCase();
-    if (seenNames.has(lower)) errors.name = fieldError('validation_duplicated_field_name', 'Duplicated or invalid field name.');
-    if (seenIds.has(field.id)) errors.id = fieldError('validation_duplicated_field_id', 'Duplicated field id.');
+    if (seenNames.has(lower))
+      errors.name = fieldError('validation_duplicated_field_name', 'Duplicated or invalid field name.');
+    if (seenIds.has(field.id))
+      errors.id = fieldError('validation_duplicated_field_id', 'Duplicated field id.');
     const before = existing?.fields.find((f) => f.id === field.id);
     if (before && before.type !== field.type) {
-      errors.type = fieldError('validation_field_type_change', 'The type of an existing field cannot be changed.');
+      errors.type = fieldError(
+        'validation_field_type_change',
+        'The type of an existing field cannot be changed.',
+      );
     }
     seenNames.add(lower);
     seenIds.add(field.id);
     if (Object.keys(errors).length) fieldProblems[i] = errors;
   });
   for (const old of existing?.fields ?? []) {
-    if (old.system && !seenIds.has(old.id)) fieldProblems[old.name] = fieldError('validation_system_field_change', 'System fields cannot be removed.');
+    if (old.system && !seenIds.has(old.id))
+      fieldProblems[old.name] = fieldError(
+        'validation_system_field_change',
+        'System fields cannot be removed.',
+      );
   }
   if (Object.keys(fieldProblems).length) problems.fields = fieldProblems;
 }

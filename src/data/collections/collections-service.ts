@@ -1,7 +1,11 @@
 import type { DbDriver, Queryable } from '../../db/driver.ts';
 import { ApiError } from '../../lib/errors.ts';
 import type { Collection } from '../collection-types.ts';
-import { type MigrationOperation, removeMigrationFile, writeMigrationFile } from '../migrations/migration-files.ts';
+import {
+  type MigrationOperation,
+  removeMigrationFile,
+  writeMigrationFile,
+} from '../migrations/migration-files.ts';
 import { CollectionRegistry } from './collection-registry.ts';
 import { alterTableSql, createTableSql, dropIndexesSql } from './collection-ddl.ts';
 import { deleteCollectionRow, loadCollections, saveCollection } from './collection-store.ts';
@@ -145,9 +149,12 @@ export class CollectionsService {
 
   async #importOne(tx: Queryable, input: unknown): Promise<SchemaChange> {
     const given = (input ?? {}) as { id?: string; name?: string };
-    const existing = (given.id && this.registry.byId(given.id)) || (given.name && this.registry.byName(given.name));
+    const existing =
+      (given.id && this.registry.byId(given.id)) || (given.name && this.registry.byName(given.name));
     const next = validateCollection(input, existing || undefined, this.#lookup());
-    const ddl = existing ? alterTableSql(existing, next, this.#options.db.dialect) : createTableSql(next, this.#options.db.dialect);
+    const ddl = existing
+      ? alterTableSql(existing, next, this.#options.db.dialect)
+      : createTableSql(next, this.#options.db.dialect);
     for (const sql of ddl) await tx.run(sql);
     await saveCollection(tx, next);
     this.registry.put(next);
@@ -155,7 +162,9 @@ export class CollectionsService {
   }
 
   async #deleteMissing(tx: Queryable, inputs: unknown[]): Promise<SchemaChange[]> {
-    const keep = new Set(inputs.flatMap((i) => [(i as Collection).id, (i as Collection).name?.toLowerCase()]));
+    const keep = new Set(
+      inputs.flatMap((i) => [(i as Collection).id, (i as Collection).name?.toLowerCase()]),
+    );
     const changes: SchemaChange[] = [];
     for (const c of this.registry.all()) {
       if (c.system || keep.has(c.id) || keep.has(c.name.toLowerCase())) continue;
@@ -242,6 +251,7 @@ export class CollectionsService {
 }
 
 function toOperation(change: SchemaChange): MigrationOperation {
-  if (change.action === 'delete') return { action: 'delete', collection: { id: change.collection.id, name: change.collection.name } };
+  if (change.action === 'delete')
+    return { action: 'delete', collection: { id: change.collection.id, name: change.collection.name } };
   return { action: 'upsert', collection: change.collection };
 }

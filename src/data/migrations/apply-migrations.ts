@@ -3,8 +3,13 @@ import type { CollectionsService } from '../collections/collections-service.ts';
 import { listMigrationFiles, readMigrationFile } from './migration-files.ts';
 
 /** Which migration files of a folder this database has applied. */
-export async function migrationStatus(db: DbDriver, dir: string): Promise<{ name: string; applied: boolean }[]> {
-  const done = new Set((await db.all<{ file: string }>(`SELECT "file" FROM "_migrations"`)).map((r) => r.file));
+export async function migrationStatus(
+  db: DbDriver,
+  dir: string,
+): Promise<{ name: string; applied: boolean }[]> {
+  const done = new Set(
+    (await db.all<{ file: string }>(`SELECT "file" FROM "_migrations"`)).map((r) => r.file),
+  );
   return (await listMigrationFiles(dir)).map((name) => ({ name, applied: done.has(name) }));
 }
 

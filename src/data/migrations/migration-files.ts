@@ -26,7 +26,11 @@ export function migrationFileName(op: MigrationOperation): string {
 }
 
 /** Writes a migration file atomically (temp file + rename); answers its name. */
-export async function writeMigrationFile(dir: string, operations: MigrationOperation[], name?: string): Promise<string> {
+export async function writeMigrationFile(
+  dir: string,
+  operations: MigrationOperation[],
+  name?: string,
+): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = name ?? migrationFileName(operations[0]);
   const body: MigrationFile = { basalt: 1, created: new Date().toISOString(), operations };
@@ -67,7 +71,9 @@ export async function readMigrationFile(dir: string, file: string): Promise<Migr
     throw new Error(`Migration ${file} is not valid JSON: ${(error as Error).message}`);
   }
   if (parsed?.basalt !== 1 || !Array.isArray(parsed.operations)) {
-    throw new Error(`Migration ${file} is not a Basalt migration (expected {"basalt": 1, "operations": [...]}).`);
+    throw new Error(
+      `Migration ${file} is not a Basalt migration (expected {"basalt": 1, "operations": [...]}).`,
+    );
   }
   return parsed;
 }

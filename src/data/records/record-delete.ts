@@ -81,7 +81,10 @@ async function settleReferences(
       throw new ApiError('bad_request', REQUIRED_REFERENCE);
     } else {
       const next = isMultiValued(field) ? JSON.stringify(remaining) : '';
-      await tx.run(`UPDATE ${q(refCollection.name)} SET ${col} = ? WHERE ${q('id')} = ?`, [next, ref.id as string]);
+      await tx.run(`UPDATE ${q(refCollection.name)} SET ${col} = ? WHERE ${q('id')} = ?`, [
+        next,
+        ref.id as string,
+      ]);
     }
   }
 }

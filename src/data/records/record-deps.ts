@@ -35,7 +35,12 @@ export function reader(deps: RecordDeps, ctx: RecordContext): Queryable {
   return ctx.tx ?? deps.db;
 }
 
-export function compileOptions(deps: RecordDeps, collection: Collection, ctx: RecordContext, body?: Record<string, unknown>): CompileOptions {
+export function compileOptions(
+  deps: RecordDeps,
+  collection: Collection,
+  ctx: RecordContext,
+  body?: Record<string, unknown>,
+): CompileOptions {
   return {
     dialect: deps.db.dialect,
     schema: { collection: (nameOrId: string) => deps.registry.find(nameOrId) },
@@ -63,12 +68,20 @@ export function ruleCondition(
   if (ctx.isSuperuser) return null;
   if (rule === null) throw new ApiError('superuser_only');
   if (rule.trim() === '') return null;
-  return compileFilter(rule, { ...compileOptions(deps, collection, ctx, body), allowHiddenFields: true, maxLength: Number.POSITIVE_INFINITY, maxExpressions: Number.POSITIVE_INFINITY });
+  return compileFilter(rule, {
+    ...compileOptions(deps, collection, ctx, body),
+    allowHiddenFields: true,
+    maxLength: Number.POSITIVE_INFINITY,
+    maxExpressions: Number.POSITIVE_INFINITY,
+  });
 }
 
 /** Joins conditions with AND, skipping absent ones. */
 export function whereClause(parts: (SqlPart | null)[]): SqlPart {
   const present = parts.filter((p): p is SqlPart => p !== null && p.sql !== '');
   if (present.length === 0) return { sql: '', params: [] };
-  return { sql: ` WHERE ${present.map((p) => `(${p.sql})`).join(' AND ')}`, params: present.flatMap((p) => p.params) };
+  return {
+    sql: ` WHERE ${present.map((p) => `(${p.sql})`).join(' AND ')}`,
+    params: present.flatMap((p) => p.params),
+  };
 }

@@ -21,14 +21,21 @@ export interface Expandable {
 /** Parses `a.b,c` into a tree, refusing paths deeper than `maxDepth`. */
 export function parseExpand(text: string, maxDepth: number): ExpandTree {
   const root: ExpandTree = new Map();
-  for (const path of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const path of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const parts = path.split('.');
     if (parts.length > maxDepth) {
-      throw new ApiError('invalid_expand', `Invalid expand: "${path}" is deeper than the limit of ${maxDepth} levels.`);
+      throw new ApiError(
+        'invalid_expand',
+        `Invalid expand: "${path}" is deeper than the limit of ${maxDepth} levels.`,
+      );
     }
     let node = root;
     for (const part of parts) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(part)) throw new ApiError('invalid_expand', `Invalid expand: "${path}" is not a relation path.`);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(part))
+        throw new ApiError('invalid_expand', `Invalid expand: "${path}" is not a relation path.`);
       if (!node.has(part)) node.set(part, new Map());
       node = node.get(part)!;
     }
@@ -40,37 +47,72 @@ export function parseExpand(text: string, maxDepth: number): ExpandTree {
  * Fills `expand` on each record with the related records the caller may view, level
  * by level (one query per relation and level, never one per record).
  */
-export async function expandRecords(deps: RecordDeps, collection: Collection, items: Expandable[], tree: ExpandTree, ctx: RecordContext): Promise<void> {
+export async function expandRecords(
+  deps: RecordDeps,
+  collection: Collection,
+  items: Expandable[],
+  tree: ExpandTree,
+  ctx: RecordContext,
+): Promise<void> {
   for (const [key, subtree] of tree) {
     const field = collection.fields.find((f) => f.name === key && f.type === 'relation');
-    if (field) await expandRelation(deps, collection, field, items, subtree, ctx);
+    if (field) await expandRelation(deps, field, items, subtree, ctx);
     else if (key.includes('_via_')) await expandBackRelation(deps, collection, key, items, subtree, ctx);
-    else throw new ApiError('invalid_expand', `Invalid expand: "${key}" is not a relation field of "${collection.name}".`);
+    else
+      throw new ApiError(
+        'invalid_expand',
+        `Invalid expand: "${key}" is not a relation field of "${collection.name}".`,
+      );
   }
 }
 
-async function expandRelation(deps: RecordDeps, collection: Collection, field: Field, items: Expandable[], subtree: ExpandTree, ctx: RecordContext): Promise<void> {
+async function expandRelation(
+  deps: RecordDeps,
+  field: Field,
+  items: Expandable[],
+  subtree: ExpandTree,
+  ctx: RecordContext,
+): Promise<void> {
   const target = field.collectionId ? deps.registry.byId(field.collectionId) : undefined;
   if (!target) return;
   const ids = [...new Set(items.flatMap((i) => relationIds(field, i.row[field.name])))];
-  const related = await toExpandables(deps, target, await findVisibleByIds(deps, target, ids, ctx), subtree, ctx);
+  const related = await toExpandables(
+    deps,
+    target,
+    await findVisibleByIds(deps, target, ids, ctx),
+    subtree,
+    ctx,
+  );
   const byId = new Map(related.map((r) => [String(r.row.id), r.json]));
   for (const item of items) {
-    const found = relationIds(field, item.row[field.name]).flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+    const found = relationIds(field, item.row[field.name]).flatMap((id) =>
+      byId.has(id) ? [byId.get(id)!] : [],
+    );
     if (found.length === 0) continue;
     attach(item.json, field.name, isMultiValued(field) ? found : found[0]);
   }
-  void collection;
 }
 
-async function expandBackRelation(deps: RecordDeps, collection: Collection, key: string, items: Expandable[], subtree: ExpandTree, ctx: RecordContext): Promise<void> {
+async function expandBackRelation(
+  deps: RecordDeps,
+  collection: Collection,
+  key: string,
+  items: Expandable[],
+  subtree: ExpandTree,
+  ctx: RecordContext,
+): Promise<void> {
   const [sourceName, fieldName] = key.split('_via_');
   const source = deps.registry.byName(sourceName);
-  const field = source?.fields.find((f) => f.name === fieldName && f.type === 'relation' && f.collectionId === collection.id);
+  const field = source?.fields.find(
+    (f) => f.name === fieldName && f.type === 'relation' && f.collectionId === collection.id,
+  );
   if (!source || !field) {
-    throw new ApiError('invalid_expand', `Invalid expand: "${key}" does not name a relation field pointing at "${collection.name}".`);
+    throw new ApiError(
+      'invalid_expand',
+      `Invalid expand: "${key}" does not name a relation field pointing at "${collection.name}".`,
+    );
   }
-  let rule;
+  let rule: ReturnType<typeof ruleCondition>;
   try {
     rule = ruleCondition(deps, source, source.viewRule, ctx);
   } catch {
@@ -90,20 +132,28 @@ async function expandBackRelation(deps: RecordDeps, collection: Collection, key:
   const related = await toExpandables(deps, source, rows, subtree, ctx);
   const single = !isMultiValued(field) && hasUniqueIndex(source, field.name);
   for (const item of items) {
-    const mine = related.filter((r) => relationIds(field, r.row[field.name]).includes(String(item.row.id))).map((r) => r.json);
+    const mine = related
+      .filter((r) => relationIds(field, r.row[field.name]).includes(String(item.row.id)))
+      .map((r) => r.json);
     if (mine.length) attach(item.json, key, single ? mine[0] : mine);
   }
 }
 
-async function toExpandables(deps: RecordDeps, collection: Collection, rows: RecordRow[], subtree: ExpandTree, ctx: RecordContext): Promise<Expandable[]> {
+async function toExpandables(
+  deps: RecordDeps,
+  collection: Collection,
+  rows: RecordRow[],
+  subtree: ExpandTree,
+  ctx: RecordContext,
+): Promise<Expandable[]> {
   const related = rows.map((row) => ({ row, json: recordToJSON(collection, row, ctx) }));
   if (subtree.size && related.length) await expandRecords(deps, collection, related, subtree, ctx);
   return related;
 }
 
 function attach(json: RecordJSON, key: string, value: unknown): void {
-  const expand = (json.expand ??= {}) as Record<string, unknown>;
-  expand[key] = value;
+  json.expand ??= {};
+  (json.expand as Record<string, unknown>)[key] = value;
 }
 
 function hasUniqueIndex(collection: Collection, fieldName: string): boolean {

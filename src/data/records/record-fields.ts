@@ -11,16 +11,23 @@ interface PickNode {
   excerpt?: { max: number; ellipsis: boolean };
 }
 
-const PATH = /^([A-Za-z0-9_*]+(?:\.[A-Za-z0-9_*]+)*)(?::excerpt\(\s*(\d+)\s*(?:,\s*(true|false|1|0)\s*)?\))?$/;
+const PATH =
+  /^([A-Za-z0-9_*]+(?:\.[A-Za-z0-9_*]+)*)(?::excerpt\(\s*(\d+)\s*(?:,\s*(true|false|1|0)\s*)?\))?$/;
 
 /** Parses the parameter into a tree; a malformed entry answers 400. */
 export function parseFields(text: string): PickNode | null {
-  const entries = splitTopLevel(text).map((e) => e.trim()).filter(Boolean);
+  const entries = splitTopLevel(text)
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (entries.length === 0) return null;
   const root: PickNode = { children: new Map() };
   for (const entry of entries) {
     const match = PATH.exec(entry);
-    if (!match) throw new ApiError('invalid_fields', `Invalid fields: "${entry}" is not a field path (use name, a.b, * or name:excerpt(200,true)).`);
+    if (!match)
+      throw new ApiError(
+        'invalid_fields',
+        `Invalid fields: "${entry}" is not a field path (use name, a.b, * or name:excerpt(200,true)).`,
+      );
     let node = root;
     for (const part of match[1].split('.')) {
       if (!node.children.has(part)) node.children.set(part, { children: new Map() });
@@ -54,7 +61,9 @@ export function pickFields(value: unknown, node: PickNode): unknown {
   if (node.children.size === 0) return node.excerpt ? excerpt(value, node.excerpt) : value;
   const out: Record<string, unknown> = {};
   const star = node.children.get('*');
-  if (star) for (const [key, v] of Object.entries(value)) out[key] = star.children.size || star.excerpt ? pickFields(v, star) : v;
+  if (star)
+    for (const [key, v] of Object.entries(value))
+      out[key] = star.children.size || star.excerpt ? pickFields(v, star) : v;
   for (const [key, child] of node.children) {
     if (key === '*' || !(key in value)) continue;
     out[key] = pickFields(value[key], child);

@@ -31,7 +31,10 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
  */
 export function parseListParams(query: Record<string, string | undefined>, limits: ListLimits): ListParams {
   const page = positiveInt('page', query.page, 1) || 1;
-  const perPage = Math.min(positiveInt('perPage', query.perPage, limits.perPageDefault) || limits.perPageDefault, limits.perPageMax);
+  const perPage = Math.min(
+    positiveInt('perPage', query.perPage, limits.perPageDefault) || limits.perPageDefault,
+    limits.perPageMax,
+  );
   const skipTotal = query.skipTotal === 'true' || query.skipTotal === '1';
   return { page, perPage, sort: query.sort ?? '', filter: query.filter ?? '', skipTotal };
 }

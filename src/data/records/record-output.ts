@@ -6,7 +6,11 @@ import type { RecordContext } from './record-context.ts';
 export type RecordRow = Record<string, unknown>;
 
 /** A record as the API shows it. */
-export type RecordJSON = Record<string, unknown> & { collectionId: string; collectionName: string; id: string };
+export type RecordJSON = Record<string, unknown> & {
+  collectionId: string;
+  collectionName: string;
+  id: string;
+};
 
 /**
  * Turns a stored row into its API form: system keys first, then every visible field

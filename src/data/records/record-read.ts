@@ -3,7 +3,15 @@ import { ApiError } from '../../lib/errors.ts';
 import type { Collection } from '../collection-types.ts';
 import { compileFilter, compileSort } from '../filter/index.ts';
 import type { RecordContext } from './record-context.ts';
-import { ALIAS, compileOptions, type RecordDeps, reader, ruleCondition, type SqlPart, whereClause } from './record-deps.ts';
+import {
+  ALIAS,
+  compileOptions,
+  type RecordDeps,
+  reader,
+  ruleCondition,
+  type SqlPart,
+  whereClause,
+} from './record-deps.ts';
 import type { ListParams, ListResult } from './record-list-params.ts';
 import type { RecordRow } from './record-output.ts';
 
@@ -38,7 +46,13 @@ export async function listRecords(
   }
   const count = await db.get<{ n: number }>(`SELECT COUNT(*) AS n ${from}${where.sql}`, where.params);
   const total = Number(count?.n ?? 0);
-  return { page: params.page, perPage: params.perPage, totalItems: total, totalPages: Math.ceil(total / params.perPage), items: rows };
+  return {
+    page: params.page,
+    perPage: params.perPage,
+    totalItems: total,
+    totalPages: Math.ceil(total / params.perPage),
+    items: rows,
+  };
 }
 
 /** Fetches one row by id that passes `condition`; undefined when missing or hidden by it. */
@@ -51,11 +65,19 @@ export async function findRow(
 ): Promise<RecordRow | undefined> {
   const q = deps.db.dialect.quote;
   const where = whereClause([{ sql: `${q(ALIAS)}.${q('id')} = ?`, params: [id] }, condition]);
-  return reader(deps, ctx).get<RecordRow>(`SELECT ${q(ALIAS)}.* FROM ${q(collection.name)} ${q(ALIAS)}${where.sql} LIMIT 1`, where.params);
+  return reader(deps, ctx).get<RecordRow>(
+    `SELECT ${q(ALIAS)}.* FROM ${q(collection.name)} ${q(ALIAS)}${where.sql} LIMIT 1`,
+    where.params,
+  );
 }
 
 /** One record the caller may view, or a 404 that does not tell "hidden" from "missing". */
-export async function viewRecord(deps: RecordDeps, collection: Collection, id: string, ctx: RecordContext): Promise<RecordRow> {
+export async function viewRecord(
+  deps: RecordDeps,
+  collection: Collection,
+  id: string,
+  ctx: RecordContext,
+): Promise<RecordRow> {
   const rule = ruleCondition(deps, collection, collection.viewRule, ctx);
   const row = await findRow(deps, collection, id, rule, ctx);
   if (!row) throw new ApiError('not_found');
@@ -78,7 +100,13 @@ export async function findVisibleByIds(
     throw error;
   }
   const q = deps.db.dialect.quote;
-  const inList: SqlPart = { sql: `${q(ALIAS)}.${q('id')} IN (${ids.map(() => '?').join(', ')})`, params: [...ids] as SqlValue[] };
+  const inList: SqlPart = {
+    sql: `${q(ALIAS)}.${q('id')} IN (${ids.map(() => '?').join(', ')})`,
+    params: [...ids] as SqlValue[],
+  };
   const where = whereClause([inList, rule]);
-  return reader(deps, ctx).all<RecordRow>(`SELECT ${q(ALIAS)}.* FROM ${q(collection.name)} ${q(ALIAS)}${where.sql}`, where.params);
+  return reader(deps, ctx).all<RecordRow>(
+    `SELECT ${q(ALIAS)}.* FROM ${q(collection.name)} ${q(ALIAS)}${where.sql}`,
+    where.params,
+  );
 }

@@ -7,7 +7,8 @@ import type { RecordDeps } from './record-deps.ts';
 
 /** The ids a stored relation value holds (single id text or JSON array). */
 export function relationIds(field: Field, stored: unknown): string[] {
-  if (isMultiValued(field)) return parseJsonOr<string[]>(stored, []).filter((v) => typeof v === 'string' && v !== '');
+  if (isMultiValued(field))
+    return parseJsonOr<string[]>(stored, []).filter((v) => typeof v === 'string' && v !== '');
   return typeof stored === 'string' && stored !== '' ? [stored] : [];
 }
 
@@ -25,7 +26,10 @@ export async function checkRelationTargets(
     if (ids.length === 0) continue;
     const target = field.collectionId ? deps.registry.byId(field.collectionId) : undefined;
     if (!target) {
-      problems[field.name] = fieldError('validation_missing_rel_collection', 'The related collection no longer exists.');
+      problems[field.name] = fieldError(
+        'validation_missing_rel_collection',
+        'The related collection no longer exists.',
+      );
       continue;
     }
     const q = deps.db.dialect.quote;
@@ -34,15 +38,26 @@ export async function checkRelationTargets(
       ids,
     );
     if (found.length !== ids.length) {
-      problems[field.name] = fieldError('validation_missing_rel_records', 'Failed to find all relation records with the provided ids.');
+      problems[field.name] = fieldError(
+        'validation_missing_rel_records',
+        'Failed to find all relation records with the provided ids.',
+      );
     }
   }
-  if (Object.keys(problems).length) throw new ApiError('validation_failed', 'Failed to save record.', problems);
+  if (Object.keys(problems).length)
+    throw new ApiError('validation_failed', 'Failed to save record.', problems);
 }
 
 /** Every relation field in any collection that points at `target`. */
-export function referencingFields(deps: RecordDeps, target: Collection): { collection: Collection; field: Field }[] {
+export function referencingFields(
+  deps: RecordDeps,
+  target: Collection,
+): { collection: Collection; field: Field }[] {
   return deps.registry
     .all()
-    .flatMap((c) => c.fields.filter((f) => f.type === 'relation' && f.collectionId === target.id).map((field) => ({ collection: c, field })));
+    .flatMap((c) =>
+      c.fields
+        .filter((f) => f.type === 'relation' && f.collectionId === target.id)
+        .map((field) => ({ collection: c, field })),
+    );
 }

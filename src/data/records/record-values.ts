@@ -19,9 +19,11 @@ interface SentValue {
 function collectSent(collection: Collection, body: Record<string, unknown>): Map<string, SentValue> {
   const sent = new Map<string, SentValue>();
   const entry = (name: string) => {
-    let e = sent.get(name);
-    if (!e) sent.set(name, (e = { value: undefined, modifiers: [], set: false }));
-    return e;
+    const found = sent.get(name);
+    if (found) return found;
+    const created: SentValue = { value: undefined, modifiers: [], set: false };
+    sent.set(name, created);
+    return created;
   };
   const names = new Set(collection.fields.map((f) => f.name));
   for (const [key, value] of Object.entries(body)) {
@@ -61,7 +63,11 @@ export async function prepareRecordValues(opts: PrepareOptions): Promise<Record<
   for (const field of collection.fields) {
     try {
       const input = inputFor(field, sent.get(field.name), old, isNew);
-      const stored = fieldKind(field.type).prepare(field, input, { isNew, old: old?.[field.name] as SqlValue, now });
+      const stored = fieldKind(field.type).prepare(field, input, {
+        isNew,
+        old: old?.[field.name] as SqlValue,
+        now,
+      });
       values[field.name] = stored;
     } catch (error) {
       if (!(error instanceof FieldValueError)) throw error;
@@ -72,21 +78,34 @@ export async function prepareRecordValues(opts: PrepareOptions): Promise<Record<
     problems.id = fieldError('validation_readonly', 'The id of an existing record cannot be changed.');
   }
   if (Object.keys(problems).length) {
-    throw new ApiError('validation_failed', isNew ? 'Failed to create record.' : 'Failed to update record.', problems);
+    throw new ApiError(
+      'validation_failed',
+      isNew ? 'Failed to create record.' : 'Failed to update record.',
+      problems,
+    );
   }
   await hashPasswords(collection, sent, values, old);
   return values;
 }
 
-function inputFor(field: Field, sent: SentValue | undefined, old: RecordRow | undefined, isNew: boolean): unknown {
+function inputFor(
+  field: Field,
+  sent: SentValue | undefined,
+  old: RecordRow | undefined,
+  isNew: boolean,
+): unknown {
   if (!sent) return undefined;
   const kind = fieldKind(field.type);
   let input: unknown = sent.set ? sent.value : undefined;
   if (sent.modifiers.length && !kind.applyModifier) {
-    throw new FieldValueError('validation_unsupported_modifier', `The field "${field.name}" does not support + or - modifiers.`);
+    throw new FieldValueError(
+      'validation_unsupported_modifier',
+      `The field "${field.name}" does not support + or - modifiers.`,
+    );
   }
   let base = (sent.set ? undefined : old?.[field.name]) as SqlValue | undefined;
-  if (sent.set && sent.modifiers.length) base = kind.prepare(field, sent.value, { isNew, old: undefined, now: '' });
+  if (sent.set && sent.modifiers.length)
+    base = kind.prepare(field, sent.value, { isNew, old: undefined, now: '' });
   for (const { modifier, value } of sent.modifiers) {
     input = kind.applyModifier!(field, modifier, base ?? kind.zero(field), value);
     base = kind.prepare(field, input, { isNew, old: base, now: '' });

@@ -22,7 +22,13 @@ export async function insertRecord(
   ctx: RecordContext,
 ): Promise<RecordRow> {
   const rule = ruleCondition(deps, collection, collection.createRule, ctx, body);
-  const values = await prepareRecordValues({ collection, body, old: undefined, now: nowString(), isSuperuser: ctx.isSuperuser });
+  const values = await prepareRecordValues({
+    collection,
+    body,
+    old: undefined,
+    now: nowString(),
+    isSuperuser: ctx.isSuperuser,
+  });
   await checkRelationTargets(deps, tx, collection, values);
   const q = deps.db.dialect.quote;
   const columns = Object.keys(values);
@@ -53,16 +59,22 @@ export async function updateRecord(
   const txCtx = { ...ctx, tx };
   const before = await findRow(deps, collection, id, rule, txCtx);
   if (!before) throw new ApiError('not_found');
-  const values = await prepareRecordValues({ collection, body, old: before, now: nowString(), isSuperuser: ctx.isSuperuser });
+  const values = await prepareRecordValues({
+    collection,
+    body,
+    old: before,
+    now: nowString(),
+    isSuperuser: ctx.isSuperuser,
+  });
   await checkRelationTargets(deps, tx, collection, values);
   const q = deps.db.dialect.quote;
   const columns = Object.keys(values).filter((c) => c !== 'id');
   if (columns.length) {
     await runMapped(collection, () =>
-      tx.run(`UPDATE ${q(collection.name)} SET ${columns.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${q('id')} = ?`, [
-        ...columns.map((c) => values[c]),
-        id,
-      ]),
+      tx.run(
+        `UPDATE ${q(collection.name)} SET ${columns.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${q('id')} = ?`,
+        [...columns.map((c) => values[c]), id],
+      ),
     );
   }
   const after = await findRow(deps, collection, id, null, txCtx);
@@ -83,11 +95,15 @@ function uniqueError(collection: Collection, error: DbError): ApiError {
   const text = `${error.message} ${(error.cause as Error | undefined)?.message ?? ''}`;
   const problems: ErrorData = {};
   for (const field of collection.fields) {
-    if (new RegExp(`\\b${collection.name}\\.${field.name}\\b`).test(text) || text.includes(`"${field.name}"`)) {
+    if (
+      new RegExp(`\\b${collection.name}\\.${field.name}\\b`).test(text) ||
+      text.includes(`"${field.name}"`)
+    ) {
       problems[field.name] = fieldError('validation_not_unique', 'Value must be unique.');
     }
   }
-  if (Object.keys(problems).length === 0) problems.id = fieldError('validation_not_unique', 'Value must be unique.');
+  if (Object.keys(problems).length === 0)
+    problems.id = fieldError('validation_not_unique', 'Value must be unique.');
   return new ApiError('validation_failed', 'Failed to save record.', problems);
 }
 

@@ -60,14 +60,25 @@ export class RecordsService {
     return viewRecord(this.#deps, collection, id, ctx);
   }
 
-  async create(collection: Collection, body: Record<string, unknown>, ctx: RecordContext): Promise<RecordRow> {
+  async create(
+    collection: Collection,
+    body: Record<string, unknown>,
+    ctx: RecordContext,
+  ): Promise<RecordRow> {
     const row = await this.#write(ctx, (tx) => insertRecord(this.#deps, tx, collection, body, ctx));
     this.#announce(ctx, [{ action: 'create', collection, record: row }]);
     return row;
   }
 
-  async update(collection: Collection, id: string, body: Record<string, unknown>, ctx: RecordContext): Promise<RecordRow> {
-    const { before, after } = await this.#write(ctx, (tx) => updateRecord(this.#deps, tx, collection, id, body, ctx));
+  async update(
+    collection: Collection,
+    id: string,
+    body: Record<string, unknown>,
+    ctx: RecordContext,
+  ): Promise<RecordRow> {
+    const { before, after } = await this.#write(ctx, (tx) =>
+      updateRecord(this.#deps, tx, collection, id, body, ctx),
+    );
     this.#announce(ctx, [{ action: 'update', collection, record: after, before }]);
     return after;
   }
@@ -84,7 +95,12 @@ export class RecordsService {
    * The API form of rows: visible fields, then `expand` (each level under the
    * related collection's view rule for this caller).
    */
-  async toJSON(collection: Collection, rows: RecordRow[], ctx: RecordContext, expand?: string): Promise<RecordJSON[]> {
+  async toJSON(
+    collection: Collection,
+    rows: RecordRow[],
+    ctx: RecordContext,
+    expand?: string,
+  ): Promise<RecordJSON[]> {
     const items: Expandable[] = rows.map((row) => ({ row, json: recordToJSON(collection, row, ctx) }));
     if (expand) {
       const tree = parseExpand(expand, this.#deps.limits.expandMaxDepth);
