@@ -58,7 +58,12 @@ export interface FieldKind {
    * `prepare`. Absent when the type has no modifiers. Numbers add/subtract; multi-valued
    * select/relation/file append, prepend, remove.
    */
-  applyModifier?(field: Field, modifier: '+' | '-' | '^+', old: SqlValue | undefined, value: unknown): unknown;
+  applyModifier?(
+    field: Field,
+    modifier: '+' | '-' | '^+',
+    old: SqlValue | undefined,
+    value: unknown,
+  ): unknown;
 }
 
 /** Thrown by `prepare` with a PocketBase field problem. */
