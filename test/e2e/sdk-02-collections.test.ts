@@ -426,7 +426,7 @@ describe('SDK: collections import', () => {
         [
           { name: good, type: 'base', fields: [] },
           { name: uniqueName('bad'), type: 'base', fields: [{ name: 'bad name!', type: 'text' }] },
-        ],
+        ] as any[],
         false,
       ),
       400,
