@@ -123,7 +123,7 @@ describe('SDK: records CRUD', () => {
       body: form,
     });
     assert.equal(response.status, 200);
-    assert.equal((await response.json()).title, 'raw multipart');
+    assert.equal(((await response.json()) as any).title, 'raw multipart');
   });
 
   test('modifiers: views+, views-, tags+, +tags, tags-', async () => {
