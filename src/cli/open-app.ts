@@ -1,35 +1,14 @@
+import type { BasaltApp } from '../app/app.ts';
 import type { Config } from '../config/index.ts';
 
-// TEMPORARY: a copy of the agreed `BasaltApp` contract until src/app/app.ts lands; then
-// this becomes `import type { BasaltApp } from '../app/app.ts'` and a literal import below.
-export interface BasaltApp {
-  readonly config: Config;
-  bootstrap(): Promise<void>;
-  serve(): Promise<{ url: string }>;
-  close(): Promise<void>;
-  superusers: {
-    upsert(email: string, password: string): Promise<{ created: boolean }>;
-    create(email: string, password: string): Promise<void>;
-    update(email: string, password: string): Promise<void>;
-    delete(email: string): Promise<void>;
-  };
-  migrations: {
-    status(dir: string): Promise<{ name: string; applied: boolean }[]>;
-    apply(
-      dir: string,
-      onProgress?: (done: number, total: number, name: string) => void,
-    ): Promise<{ applied: string[] }>;
-  };
-}
-type AppModule = { createBasalt(options?: { config?: Config }): BasaltApp };
+export type { BasaltApp };
 
 /**
  * Creates the app for `config`. The app module loads lazily so that `--help` and
  * `version` never load the server and its libraries.
  */
 export async function createApp(config: Config): Promise<BasaltApp> {
-  const specifier = '../app/app.ts';
-  const { createBasalt } = (await import(specifier)) as AppModule;
+  const { createBasalt } = await import('../app/app.ts');
   return createBasalt({ config });
 }
 

@@ -157,7 +157,7 @@ export function urlValue(examples: string): ValueType<string> {
   };
 }
 
-/** `host:port`, the shape of PocketBase's `--http`; an empty host means every interface. */
+/** `host:port`, the shape of PocketBase's `--http` (IPv6 hosts in brackets; the host may be empty). */
 export const hostPortValue: ValueType<string> = {
   placeholder: 'HOST:PORT',
   expected: 'host:port such as 127.0.0.1:8090',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,5 +69,34 @@ describe('bin/basalt.js as a child process', () => {
     const result = spawnSync('/usr/bin/node', [BIN, 'version'], { cwd, encoding: 'utf8', timeout: 30_000 });
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^basalt \S+ \(node v24\./);
+  });
+
+  test('serve listens, then the first SIGTERM closes gracefully and exits 0', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'serve', '--http', '127.0.0.1:0', '--dir', join(cwd, 'serve-data')],
+      {
+        cwd,
+        env: { PATH: process.env.PATH },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = once(child, 'exit');
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        const match = /Server started at (http:\/\/\S+)/.exec(stdout);
+        if (match) resolve(match[1]);
+      });
+      child.on('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
+    });
+    const health = await fetch(`${url}/api/health`);
+    assert.equal(health.status, 200);
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    assert.equal(code, 0);
+    assert.match(stderr, /Received SIGTERM; shutting down gracefully \(up to 30s\)/);
   });
 });
