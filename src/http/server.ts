@@ -36,6 +36,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // URLs the router rejects before any route: a too-long id is just not found; bad encoding is a 400
+    frameworkErrors: (error, request, reply) =>
+      error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? handleNotFound(request, reply) : handleError(error, request, reply),
   });
 
   acceptJsonWithEmptyBody(server);
