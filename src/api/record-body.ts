@@ -16,7 +16,12 @@ export async function readRecordBody(request: FastifyRequest): Promise<Record<st
   }
   const body: Record<string, unknown> = {};
   let payload: Record<string, unknown> = {};
-  for await (const part of request.parts()) {
+  // multipart is streamed past Fastify's bodyLimit, and busboy truncates an oversized field silently
+  const limit = request.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY;
+  let size = 0;
+  for await (const part of multipartParts(request)) {
+    if (part.type === 'field') size += String(part.value).length;
+    if (size > limit || (part.type === 'field' && part.valueTruncated)) throw new ApiError('payload_too_large');
     if (part.type === 'file') {
       part.file.resume();
       throw new ApiError('validation_failed', 'Failed to read the submitted data.', {
@@ -35,6 +40,16 @@ export async function readRecordBody(request: FastifyRequest): Promise<Record<st
     } else body[part.fieldname] = value;
   }
   return { ...body, ...payload };
+}
+
+/** The parts, with a cut-short or malformed body answered as a 400 instead of a 500. */
+async function* multipartParts(request: FastifyRequest) {
+  try {
+    yield* request.parts();
+  } catch (error) {
+    if (error instanceof ApiError || (error as { statusCode?: number }).statusCode) throw error;
+    throw new ApiError('bad_request', 'The multipart/form-data body is malformed or cut short.', {}, { cause: error });
+  }
 }
 
 function parsePayload(text: string): Record<string, unknown> {
