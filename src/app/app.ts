@@ -147,7 +147,8 @@ export function createBasalt(options: CreateBasaltOptions = {}): BasaltApp {
 
 function splitHostPort(address: string): [string, number] {
   const at = address.lastIndexOf(':');
-  const host = address.slice(0, at).replace(/^\[|\]$/g, '') || '127.0.0.1';
+  // an empty host (`:8090`) means every interface, as in Go and PocketBase
+  const host = address.slice(0, at).replace(/^\[|\]$/g, '') || '0.0.0.0';
   return [host, Number(address.slice(at + 1))];
 }
 

@@ -34,18 +34,22 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
-/** The process logger: JSON lines with secrets redacted; `pretty` prints readable colored lines for development. */
+/**
+ * The process logger, on stderr so stdout stays for command output: JSON lines with
+ * secrets redacted; `pretty` prints readable colored lines for development.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const destination =
     options.destination ??
     (options.format === 'pretty'
       ? pretty({
-          colorize: process.stdout.isTTY,
+          colorize: process.stderr.isTTY,
+          destination: 2,
           translateTime: 'HH:MM:ss.l',
           ignore: 'pid,hostname,service',
           sync: true,
         })
-      : pino.destination({ sync: false }));
+      : pino.destination({ fd: 2, sync: false }));
   return pino(
     {
       level: options.level,
