@@ -26,7 +26,7 @@ export const serveCommand: Command = {
     });
     try {
       const { url } = await app.serve();
-      io.stdout.write(`Server started at ${url}\n├─ REST API:  ${url}/api/\n└─ Dashboard: ${url}/_/\n`);
+      io.stdout.write(`Server started at ${url}\n└─ REST API: ${url}/api/\n`);
     } catch (error) {
       // A signal during start-up may make serve() fail; the shutdown it began decides the outcome.
       if (shutdown.signal) return finish(shutdown);
