@@ -10,9 +10,14 @@ export interface Dialect {
   quote(identifier: string): string;
   /** A table expression yielding one row per element of the JSON array in `expr`, as column `value` aliased `alias`. */
   jsonEach(expr: string, alias: string): string;
-  /** The number of elements of the JSON array in `expr` (0 for empty or NULL). */
+  /**
+   * `expr` itself when it holds a JSON array, otherwise a one-element JSON array of its
+   * value (NULL included). Keeps JSON functions safe on values that are not JSON.
+   */
+  jsonArray(expr: string): string;
+  /** The number of elements of the JSON array in `expr`: 0 for '' or NULL, 1 for any other non-array value. */
   jsonArrayLength(expr: string): string;
-  /** Extracts a value at a path of object keys / array indexes from JSON in `expr`; the path is bound as a parameter. */
+  /** Extracts a value at a path of object keys / array indexes from JSON in `expr` (NULL when `expr` is not JSON); the path is bound as a parameter. */
   jsonExtract(expr: string, pathParam: string): string;
   /** Builds the bound path value for `jsonExtract` from its segments. */
   jsonPath(segments: readonly string[]): string;

@@ -6,7 +6,7 @@ import { compileNode } from './compile-compare.ts';
 import { SqlWriter } from './compile-sql.ts';
 import { AliasSource, JoinRegistry } from './joins.ts';
 import { parseFilter } from './parser.ts';
-import type { FilterPlan } from './plan.ts';
+import type { FilterPlan, Operand, PlanNode } from './plan.ts';
 import { resolveNode } from './resolve.ts';
 import type { FilterSchema, RequestInfo, ResolveContext } from './resolve-context.ts';
 import { sql } from './sql-fragment.ts';
@@ -42,13 +42,44 @@ export function createContext(opts: CompileOptions): ResolveContext {
     now: opts.now ?? new Date(),
     names,
     joins: new JoinRegistry(names),
+    keyPrefix: '',
+    ruleJoins: [],
   };
 }
 
 /** Resolves a parsed filter into an engine-neutral plan. */
 export function planFilter(ast: FilterNode, ctx: ResolveContext): FilterPlan {
   const node = resolveNode(ctx, ast);
-  return { node, joins: ctx.joins.joins };
+  const rules = ctx.ruleJoins.map(({ collection, alias }) => listRuleCondition(ctx, collection, alias));
+  return { node: rules.length > 0 ? { kind: 'and', items: [node, ...rules] } : node, joins: ctx.joins.joins };
+}
+
+/**
+ * `alias.id = '' || (listRule)` for a collection a client filter joined: a missing
+ * record passes, a present one only when its list rule holds (as in PocketBase).
+ */
+function listRuleCondition(ctx: ResolveContext, collection: Collection, alias: string): PlanNode {
+  const rule = {
+    ...ctx,
+    collection,
+    tableAlias: alias,
+    allowHiddenFields: true,
+    keyPrefix: `rule:${alias}:`,
+  };
+  const node = resolveNode(rule, parseFilter(collection.listRule ?? ''));
+  const id: Operand = {
+    kind: 'expr',
+    value: { kind: 'column', alias, column: 'id', affinity: 'text' },
+    nullMode: 'auto',
+  };
+  const missing: PlanNode = {
+    kind: 'compare',
+    op: '=',
+    any: false,
+    left: id,
+    right: { kind: 'value', value: '', lower: false },
+  };
+  return { kind: 'or', items: [missing, node] };
 }
 
 /**

@@ -19,14 +19,10 @@ export class SqlWriter {
     switch (v.kind) {
       case 'column':
         return raw(this.col(v.alias, v.column));
-      case 'jsonExtract': {
-        const of = this.value(v.of);
-        return { sql: d.jsonExtract(of.sql, '?'), params: [...of.params, d.jsonPath(v.path)] };
-      }
-      case 'arrayLength': {
-        const of = this.value(v.of);
-        return { sql: d.jsonArrayLength(of.sql), params: of.params };
-      }
+      case 'jsonExtract':
+        return { sql: d.jsonExtract(this.#plain(v.of), '?'), params: [d.jsonPath(v.path)] };
+      case 'arrayLength':
+        return raw(d.jsonArrayLength(this.#plain(v.of)));
       case 'singleLength': {
         const of = this.value(v.of);
         return sql`(CASE WHEN ${of} IS NULL OR ${of} = '' THEN 0 ELSE 1 END)`;
@@ -36,6 +32,13 @@ export class SqlWriter {
         return { sql: d.lower(of.sql), params: of.params };
       }
     }
+  }
+
+  /** SQL of a value without params, for dialect helpers that may repeat their argument. */
+  #plain(v: ValueExpr): string {
+    const f = this.value(v);
+    if (f.params.length > 0) throw new Error('a JSON helper argument must not carry bound params');
+    return f.sql;
   }
 
   /** One LEFT JOIN clause. */
@@ -52,14 +55,14 @@ export class SqlWriter {
       case 'items':
         return { sql: `LEFT JOIN ${d.jsonEach('?', j.alias)} ON 1=1`, params: [j.json] };
       case 'each':
-        return raw(`LEFT JOIN ${d.jsonEach(this.col(j.parent, j.column), j.alias)} ON 1=1`);
+        return raw(`LEFT JOIN ${d.jsonEach(d.jsonArray(this.col(j.parent, j.column)), j.alias)} ON 1=1`);
       case 'byId':
         return raw(`LEFT JOIN ${table} ON ${this.col(j.alias, 'id')} = ${this.col(j.parent, j.column)}`);
       case 'back':
         return raw(`LEFT JOIN ${table} ON ${this.col(j.alias, j.column)} = ${this.col(j.parent, 'id')}`);
       case 'backMany': {
         const e = `${j.alias}_e`;
-        const items = d.jsonEach(this.col(j.alias, j.column), e);
+        const items = d.jsonEach(d.jsonArray(this.col(j.alias, j.column)), e);
         return raw(
           `LEFT JOIN ${table} ON ${this.col(j.parent, 'id')} IN (SELECT ${this.col(e, 'value')} FROM ${items})`,
         );

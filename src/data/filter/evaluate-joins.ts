@@ -17,11 +17,14 @@ function parseJson(x: unknown): unknown {
   }
 }
 
-/** The elements json_each() yields for a stored value (a scalar yields itself). */
-function elements(x: unknown): StoredRow[] {
+/** A stored value's items: a JSON array's elements, else the value itself as one item (`dialect.jsonArray`). */
+export function arrayItems(x: unknown): unknown[] {
   const parsed = parseJson(x);
-  if (parsed === undefined || parsed === null) return [];
-  return (Array.isArray(parsed) ? parsed : [parsed]).map((value) => ({ value }));
+  return Array.isArray(parsed) ? parsed : [x ?? null];
+}
+
+function elements(x: unknown): StoredRow[] {
+  return arrayItems(x).map((value) => ({ value }));
 }
 
 const textOf = (x: unknown) => {
@@ -30,7 +33,7 @@ const textOf = (x: unknown) => {
 };
 
 function rowsFor(j: JoinDef, b: Binding, source: RecordSource): StoredRow[] {
-  if (j.kind === 'items') return elements(j.json);
+  if (j.kind === 'items') return (JSON.parse(j.json) as unknown[]).map((value) => ({ value }));
   if (j.kind === 'all') return source(j.collection.name);
   if (j.kind === 'ids') return source(j.collection.name).filter((r) => j.ids.includes(String(r.id)));
   const parent = b[j.parent];

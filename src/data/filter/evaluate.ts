@@ -1,7 +1,12 @@
-import { ApiError } from '../../lib/errors.ts';
 import type { FilterNode } from './ast.ts';
 import { type CompileOptions, createContext, planFilter } from './compile-filter.ts';
-import { type Binding, combinations, type RecordSource, type StoredRow } from './evaluate-joins.ts';
+import {
+  arrayItems,
+  type Binding,
+  combinations,
+  type RecordSource,
+  type StoredRow,
+} from './evaluate-joins.ts';
 import { parseFilter } from './parser.ts';
 import type { Chain, Operand, PlanCompare, PlanNode, ValueExpr } from './plan.ts';
 import { equalityForm, likePattern, sideInfo } from './semantics.ts';
@@ -101,8 +106,8 @@ class Evaluator {
         return NONE(jsonExtract(this.value(e.of, b).v, e.path));
       case 'arrayLength': {
         const v = this.value(e.of, b).v;
-        const parsed = v?.t === 's' ? safeParse(v.v) : undefined;
-        return NONE(S.int(Array.isArray(parsed) ? parsed.length : 0));
+        if (v === null || (v.t === 's' && v.v === '')) return NONE(S.int(0));
+        return NONE(S.int(arrayItems(v.v).length));
       }
       case 'singleLength': {
         const v = this.value(e.of, b).v;
@@ -114,17 +119,14 @@ class Evaluator {
   }
 }
 
-function safeParse(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    throw new ApiError('internal', 'malformed JSON in a stored value');
-  }
-}
-
 function jsonExtract(v: S.SVal, path: string[]): S.SVal {
   if (v === null) return null;
-  let cur: unknown = v.t === 's' ? safeParse(v.v) : v.v;
+  let cur: unknown;
+  try {
+    cur = JSON.parse(String(v.v));
+  } catch {
+    return null; // not JSON
+  }
   for (const seg of path) {
     if (/^\d+$/.test(seg)) cur = Array.isArray(cur) ? cur[Number(seg)] : undefined;
     else

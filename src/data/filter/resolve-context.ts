@@ -30,4 +30,8 @@ export interface ResolveContext {
   now: Date;
   joins: JoinRegistry;
   names: AliasSource;
+  /** keeps a list rule's joins apart from the filter's own (empty for the filter) */
+  keyPrefix: string;
+  /** collections joined into the shared registry whose list rule still has to apply */
+  ruleJoins: { collection: Collection; alias: string }[];
 }

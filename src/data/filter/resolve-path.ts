@@ -99,20 +99,48 @@ function walk(
       column = 'value';
     }
     const alias = reg.add(key, (a) => ({ kind: 'byId', alias: a, parent, column, collection: target }));
+    joinedCollection(ctx, reg, target, alias);
     Object.assign(s, { alias, collection: target, key, multi: s.multi || many });
   }
   throw filterError('an empty field path.');
 }
 
 function start(ctx: ResolveContext, reg: JoinRegistry, root: PathRoot): State {
-  if (root.kind === 'record')
-    return { alias: ctx.tableAlias, collection: ctx.collection, key: '', multi: false };
+  if (root.kind === 'record') {
+    return {
+      alias: ctx.tableAlias,
+      collection: ctx.collection,
+      key: ctx.keyPrefix + ctx.tableAlias,
+      multi: false,
+    };
+  }
   const { collection } = root;
+  const key = ctx.keyPrefix + root.key;
   const alias =
     root.kind === 'all'
-      ? reg.add(root.key, (a) => ({ kind: 'all', alias: a, collection }))
-      : reg.add(root.key, (a) => ({ kind: 'ids', alias: a, collection, ids: root.ids }));
-  return { alias, collection, key: root.key, multi: root.kind === 'all' || root.multi };
+      ? reg.add(key, (a) => ({ kind: 'all', alias: a, collection }))
+      : reg.add(key, (a) => ({ kind: 'ids', alias: a, collection, ids: root.ids }));
+  joinedCollection(ctx, reg, collection, alias);
+  return { alias, collection, key, multi: root.kind === 'all' || root.multi };
+}
+
+/**
+ * Client filters may read another collection only as far as its list rule allows
+ * (PocketBase: superusers only when the rule is null; otherwise the rule must hold
+ * for the joined record).
+ */
+function joinedCollection(
+  ctx: ResolveContext,
+  reg: JoinRegistry,
+  collection: Collection,
+  alias: string,
+): void {
+  if (ctx.allowHiddenFields || reg !== ctx.joins) return;
+  if (collection.listRule === null) {
+    throw filterError(`the records of collection "${collection.name}" can be filtered by superusers only.`);
+  }
+  if (collection.listRule === '' || ctx.ruleJoins.some((j) => j.alias === alias)) return;
+  ctx.ruleJoins.push({ collection, alias });
 }
 
 function checkVisible(ctx: ResolveContext, collection: Collection, field: Field): void {

@@ -133,7 +133,7 @@ function resolveBodyField(
 }
 
 function bodyEach(ctx: ResolveContext, field: Field, json: string): Operand {
-  const key = `body:${field.name}:each`;
+  const key = `${ctx.keyPrefix}body:${field.name}:each`;
   const make = (reg: JoinRegistry) => {
     const alias = reg.add(key, (a) => ({ kind: 'items', alias: a, json }));
     return { kind: 'column', alias, column: 'value', affinity: 'none' } as const;

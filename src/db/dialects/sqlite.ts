@@ -25,12 +25,17 @@ export const sqliteDialect: Dialect = {
     return `json_each(${expr}) AS ${this.quote(alias)}`;
   },
 
+  jsonArray(expr) {
+    // CASE, not AND: json_type() fails on malformed JSON and AND may evaluate both sides
+    return `(CASE WHEN (CASE WHEN json_valid(${expr}) THEN json_type(${expr}) = 'array' ELSE 0 END) THEN ${expr} ELSE json_array(${expr}) END)`;
+  },
+
   jsonArrayLength(expr) {
-    return `COALESCE(json_array_length(${expr}), 0)`;
+    return `(CASE WHEN ${expr} IS NULL OR ${expr} = '' THEN 0 ELSE json_array_length(${this.jsonArray(expr)}) END)`;
   },
 
   jsonExtract(expr, pathParam) {
-    return `json_extract(${expr}, ${pathParam})`;
+    return `(CASE WHEN json_valid(${expr}) THEN json_extract(${expr}, ${pathParam}) END)`;
   },
 
   jsonPath(segments) {

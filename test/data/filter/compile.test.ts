@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileFilter, compileSort, type RequestInfo } from '../../../src/data/filter/index.ts';
+import { sqliteDialect } from '../../../src/db/dialects/sqlite.ts';
 import { ApiError } from '../../../src/lib/errors.ts';
 import { posts, users } from './fixture.ts';
 import { options } from './helpers.ts';
 
+const extract = (col: string) => sqliteDialect.jsonExtract(col, '?');
 const c = (text: string, extra = {}) => compileFilter(text, options(posts, extra));
 
 describe('filter compiler SQL', () => {
@@ -20,8 +22,8 @@ describe('filter compiler SQL', () => {
     ["title ~ 'a_b'", `"t"."title" LIKE ? ESCAPE '\\'`, ['%a\\_b%']],
     ["title !~ 'a%'", `"t"."title" NOT LIKE ? ESCAPE '\\'`, ['a%']],
     ['title ~ status', `"t"."title" LIKE ('%' || "t"."status" || '%') ESCAPE '\\'`, []],
-    ['data.a.0 = 1', 'json_extract("t"."data", ?) IS ?', ['$."a"[0]', 1]],
-    ['tags:length > 1', 'COALESCE(json_array_length("t"."tags"), 0) > ?', [1]],
+    ['data.a.0 = 1', `${extract('"t"."data"')} IS ?`, ['$."a"[0]', 1]],
+    ['tags:length > 1', `${sqliteDialect.jsonArrayLength('"t"."tags"')} > ?`, [1]],
     ['status:length = 1', `(CASE WHEN "t"."status" IS NULL OR "t"."status" = '' THEN 0 ELSE 1 END) = ?`, [1]],
     ["author.id = 'u1'", '"t"."author" = ?', ['u1']],
     [
@@ -31,7 +33,7 @@ describe('filter compiler SQL', () => {
     ],
     [
       "tags.name ?= 'x'",
-      'EXISTS (SELECT 1 FROM (SELECT 1) AS "__j5" LEFT JOIN json_each("t"."tags") AS "__j1" ON 1=1 LEFT JOIN "tags" AS "__j2" ON "__j2"."id" = "__j1"."value" WHERE "__j2"."name" = ?)',
+      `EXISTS (SELECT 1 FROM (SELECT 1) AS "__j5" LEFT JOIN json_each(${sqliteDialect.jsonArray('"t"."tags"')}) AS "__j1" ON 1=1 LEFT JOIN "tags" AS "__j2" ON "__j2"."id" = "__j1"."value" WHERE "__j2"."name" = ?)`,
       ['x'],
     ],
     [
@@ -115,7 +117,7 @@ describe('sort compiler', () => {
   });
   it('supports @random, @rowid, json paths and single relation paths', () => {
     assert.deepEqual(s('@random,-@rowid'), { sql: 'RANDOM(), "t"."_rowid_" DESC', params: [] });
-    assert.deepEqual(s('data.a'), { sql: 'json_extract("t"."data", ?) ASC', params: ['$."a"'] });
+    assert.deepEqual(s('data.a'), { sql: `${extract('"t"."data"')} ASC`, params: ['$."a"'] });
     assert.deepEqual(s('-author.name'), {
       sql: '(SELECT "__j1"."name" FROM (SELECT 1) AS "__j2" LEFT JOIN "users" AS "__j1" ON "__j1"."id" = "t"."author") DESC',
       params: [],

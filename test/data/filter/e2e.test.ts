@@ -146,6 +146,10 @@ describe('filter end to end on SQLite (and the evaluator agrees)', () => {
     check(posts, "tags.name ?= 'js' && tags.name ?= 'go'", []);
     check(posts, "tags.name ?= 'js' || tags.name ?= 'Rust_lang'", ['p1', 'p2', 'p4']);
     check(posts, "tags.name ?= 'js' && views > 6", ['p1']);
+    // SQLite may substitute `labels = 'x'` into labels:length; JSON helpers must survive non-JSON text
+    check(posts, "labels = 'zz' && labels:length = 1", []);
+    check(posts, "labels = '[\"a\"]' && labels:length = 1 && labels:each = 'a'", ['p2']);
+    check(posts, "tags = 't1' && tags.name ?= 'js'", []);
   });
 
   describe('back-relations', () => {
