@@ -49,7 +49,11 @@ test('every option is documented with its flag, environment variable, file key a
 });
 
 test('docs/configuration.md documents no option the schema lacks', () => {
-  const flags = new Set(CONFIG_KEYS.map((key) => configOptions[key as ConfigKey].flag));
+  const flags = new Set<string>(CONFIG_KEYS.map((key) => configOptions[key as ConfigKey].flag));
   const unknown = [...optionRows().keys()].filter((flag) => !flags.has(flag));
-  assert.deepEqual(unknown, [], `options in docs/configuration.md but not in configOptions: ${unknown.join(', ')}`);
+  assert.deepEqual(
+    unknown,
+    [],
+    `options in docs/configuration.md but not in configOptions: ${unknown.join(', ')}`,
+  );
 });
