@@ -1,0 +1,311 @@
+/**
+ * `npm run bench`: Basalt against a minimal Fastify + node:sqlite baseline, in one run,
+ * on the same machine and data. Both servers run as child processes; autocannon drives
+ * them from this process. Prints requests/s, p50/p99 latency, the Basalt/baseline ratio
+ * against its target, and Basalt's idle RSS; writes the same as JSON into bench/results/.
+ * Run with --help for the flags.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createPostsCollection, SUPERUSER, seedPosts, signIn } from './basalt-setup.ts';
+import { formatSummary, type ProfileSummary, summariseProfile } from './cpu-profile.ts';
+import { type Measurement, measure } from './load.ts';
+import { SCENARIOS, type Scenario, type Target } from './scenarios.ts';
+import {
+  ask,
+  type IdleMemory,
+  idleRss,
+  peakRss,
+  runBasaltCli,
+  type ServerChild,
+  startBasalt,
+  startBaseline,
+  stopServer,
+} from './servers.ts';
+
+const HELP = `Usage: npm run bench -- [flags]    (or: node bench/run.ts [flags])
+
+  --duration S       seconds measured per scenario and server (default 10, env BENCH_DURATION)
+  --warmup S         seconds of untimed load before each measurement (default 2, env BENCH_WARMUP)
+  --connections N    concurrent connections (default 50, env BENCH_CONNECTIONS)
+  --seed N           records seeded into each server (default 100000, env BENCH_SEED)
+  --scenarios LIST   comma-separated subset of view,list,create (default all)
+  --no-superuser     skip Basalt's superuser-token variant of view and list
+  --quick            a smoke run: 3 s measured, 1 s warm-up, 20000 records
+  --profile          CPU-profile Basalt during each guest measurement; print the hot spots
+  --log-level LEVEL  Basalt's --log-level (default: Basalt's own default, info)
+  --strict           exit 1 when a target is missed
+  --keep             keep the temporary data directories
+`;
+
+const MEMORY_TARGET_MB = 100;
+const RESULTS = fileURLToPath(new URL('results/', import.meta.url));
+
+interface Row {
+  scenario: Scenario['name'];
+  server: 'baseline' | 'basalt (guest)' | 'basalt (superuser)';
+  measurement: Measurement;
+  ratio?: number;
+  target?: number;
+  profile?: { file: string; summary: ProfileSummary };
+}
+
+const options = readOptions();
+const root = mkdtempSync(join(tmpdir(), 'basalt-bench-'));
+const servers: ServerChild[] = [];
+let stopping: Promise<void> | undefined;
+process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
+
+try {
+  await main();
+} finally {
+  await shutdown();
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const scenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.name));
+  log(
+    `Basalt vs baseline: ${options.seed} records, ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s per run; data in ${root}`,
+  );
+
+  const baselineDir = mkdirIn(root, 'baseline');
+  const basaltDir = mkdirIn(root, 'basalt');
+  let t = performance.now();
+  const baseline = track(await startBaseline(baselineDir, options.seed));
+  log(`baseline seeded and listening (${seconds(t)} s)`);
+
+  await runBasaltCli(['superuser', 'upsert', SUPERUSER.email, SUPERUSER.password, '--dir', basaltDir]);
+  const basalt = track(await startBasalt({ dir: basaltDir, logLevel: options.logLevel }));
+  const token = await signIn(basalt.url);
+  await createPostsCollection(basalt.url, token);
+  const seedSeconds = await seedPosts(basalt.url, token, options.seed);
+  log(
+    `basalt seeded ${options.seed} records through /api/batch in ${seedSeconds.toFixed(1)} s (${Math.round(options.seed / seedSeconds)}/s)`,
+  );
+
+  const memory = await idleRss(basalt);
+  const baselineMemory = await idleRss(baseline);
+  log(`basalt idle RSS after seeding and GC: ${describeMemory(memory)}`);
+  log(`baseline idle RSS after seeding and GC: ${describeMemory(baselineMemory)}`);
+  const loadBefore = loadavg()[0];
+
+  const targets: Record<Row['server'], Target> = {
+    baseline: { kind: 'baseline', url: baseline.url, seeded: options.seed },
+    'basalt (guest)': { kind: 'basalt', url: basalt.url, seeded: options.seed },
+    'basalt (superuser)': { kind: 'basalt', url: basalt.url, token, seeded: options.seed },
+  };
+  const rows: Row[] = [];
+  for (const scenario of scenarios) {
+    const runs: Row['server'][] = ['baseline', 'basalt (guest)'];
+    if (options.superuser && scenario.name !== 'create') runs.push('basalt (superuser)');
+    for (const server of runs) await scenario.check(targets[server]);
+    for (const server of runs) {
+      t = performance.now();
+      const profiled = options.profile && server === 'basalt (guest)';
+      if (profiled) await ask(basalt, { type: 'profile-start' });
+      const measurement = await measure(targets[server].url, scenario.requests(targets[server]), options);
+      const row: Row = { scenario: scenario.name, server, measurement };
+      if (profiled) row.profile = await saveProfile(basalt, scenario.name);
+      const base = rows.find((r) => r.scenario === scenario.name && r.server === 'baseline');
+      if (base && server !== 'baseline') {
+        row.ratio = measurement.requestsPerSecond / base.measurement.requestsPerSecond;
+        row.target = scenario.target;
+      }
+      rows.push(row);
+      log(`${scenario.name} ${server}: ${Math.round(measurement.requestsPerSecond)} req/s (${seconds(t)} s)`);
+      if (measurement.failures)
+        throw new Error(
+          `${scenario.name} on ${server}: ${measurement.failures} failed requests; see the server log in ${root}`,
+        );
+    }
+  }
+
+  const peak = peakRss(basalt.child.pid!);
+  const load = { before: loadBefore, after: loadavg()[0] };
+  const report = { rows, memory, baselineMemory, peak, seedSeconds, load };
+  console.log(`\n${formatTable(report)}`);
+  for (const row of rows.filter((r) => r.profile)) {
+    console.log(
+      `\nCPU profile of basalt during ${row.scenario} (${row.profile!.file}):\n${formatSummary(row.profile!.summary)}`,
+    );
+  }
+  const file = writeResults(report);
+  console.log(`\nResults: ${file} (total ${seconds(started)} s)`);
+  const missed = rows.filter(
+    (r) => r.ratio !== undefined && r.server === 'basalt (guest)' && r.ratio < r.target!,
+  );
+  if (options.strict && (missed.length || memory.rssBytes / 2 ** 20 >= MEMORY_TARGET_MB))
+    process.exitCode = 1;
+}
+
+interface Report {
+  rows: Row[];
+  memory: IdleMemory;
+  baselineMemory: IdleMemory;
+  peak?: number;
+  seedSeconds: number;
+  /** 1-minute load average when measuring began and ended: above the core count, others shared the CPU */
+  load: { before: number; after: number };
+}
+
+function formatTable(report: Report): string {
+  const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'vs baseline', 'target', ''];
+  const lines = report.rows.map((r) => {
+    const m = r.measurement;
+    const verdict = r.ratio === undefined ? '' : r.ratio >= r.target! ? 'ok' : 'BELOW';
+    return [
+      r.scenario,
+      r.server,
+      Math.round(m.requestsPerSecond).toLocaleString('en-US'),
+      String(m.latencyP50Ms),
+      String(m.latencyP99Ms),
+      String(m.latencyMaxMs),
+      r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`,
+      r.target === undefined ? '' : `>= ${r.target}x`,
+      verdict,
+    ];
+  });
+  const rssMb = report.memory.rssBytes / 2 ** 20;
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const right = new Set([2, 3, 4, 5, 6]);
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [
+    fmt(header),
+    fmt(widths.map((w) => '-'.repeat(w))),
+    ...lines.map(fmt),
+    '',
+    `basalt idle RSS after seeding + GC: ${rssMb.toFixed(1)} MB (target < ${MEMORY_TARGET_MB} MB) ${rssMb < MEMORY_TARGET_MB ? 'ok' : 'ABOVE'}`,
+    `  ${describeMemory(report.memory)}${report.peak ? `; peak during the run ${mb(report.peak)} MB` : ''}`,
+    `baseline idle RSS after seeding + GC: ${describeMemory(report.baselineMemory)}`,
+    `basalt seeding via /api/batch: ${report.seedSeconds.toFixed(1)} s`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ` +
+      `load average ${report.load.before.toFixed(1)} at start, ${report.load.after.toFixed(1)} at end` +
+      (Math.max(report.load.before, report.load.after) > cpus().length + 0.5
+        ? ' (BUSY: other work shared the CPU, numbers are noisy)'
+        : ''),
+  ].join('\n');
+}
+
+function writeResults(report: Report): string {
+  mkdirSync(RESULTS, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = join(RESULTS, `bench-${stamp}.json`);
+  const json = JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      options,
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      memory: { ...report.memory, peakRssBytes: report.peak, targetMb: MEMORY_TARGET_MB },
+      baselineMemory: report.baselineMemory,
+      seedSeconds: report.seedSeconds,
+      loadAverage: report.load,
+      rows: report.rows,
+    },
+    null,
+    2,
+  );
+  writeFileSync(file, json);
+  writeFileSync(join(RESULTS, 'latest.json'), json);
+  return file;
+}
+
+async function saveProfile(basalt: ServerChild, scenario: string): Promise<Row['profile']> {
+  mkdirSync(RESULTS, { recursive: true });
+  const file = join(RESULTS, `basalt-${scenario}.cpuprofile`);
+  await ask(basalt, { type: 'profile-stop', file });
+  return { file, summary: summariseProfile(JSON.parse(readFileSync(file, 'utf8')), 15) };
+}
+
+function readOptions() {
+  const { values } = parseArgs({
+    allowNegative: true,
+    options: {
+      duration: { type: 'string', default: process.env.BENCH_DURATION },
+      warmup: { type: 'string', default: process.env.BENCH_WARMUP },
+      connections: { type: 'string', default: process.env.BENCH_CONNECTIONS },
+      seed: { type: 'string', default: process.env.BENCH_SEED },
+      scenarios: { type: 'string', default: 'view,list,create' },
+      superuser: { type: 'boolean', default: true },
+      quick: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      'log-level': { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const number = (value: string | undefined, fallback: number, name: string) => {
+    const n = value === undefined ? fallback : Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number, got ${value}`);
+    return n;
+  };
+  const scenarios = values.scenarios.split(',').map((s) => s.trim());
+  const unknown = scenarios.filter((s) => !SCENARIOS.some((sc) => sc.name === s));
+  if (unknown.length)
+    throw new Error(
+      `unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
+    );
+  return {
+    duration: number(values.duration, values.quick ? 3 : 10, 'duration'),
+    warmup: number(values.warmup, values.quick ? 1 : 2, 'warmup'),
+    connections: number(values.connections, 50, 'connections'),
+    seed: Math.max(1000, number(values.seed, values.quick ? 20_000 : 100_000, 'seed')),
+    scenarios,
+    superuser: values.superuser,
+    profile: values.profile,
+    logLevel: values['log-level'],
+    strict: values.strict,
+    keep: values.keep,
+  };
+}
+
+function track(server: ServerChild): ServerChild {
+  servers.push(server);
+  return server;
+}
+
+function shutdown(): Promise<void> {
+  stopping ??= (async () => {
+    await Promise.all(servers.map((s) => stopServer(s)));
+    if (!options.keep) rmSync(root, { recursive: true, force: true });
+  })();
+  return stopping;
+}
+
+function mkdirIn(parent: string, name: string): string {
+  const dir = join(parent, name);
+  mkdirSync(dir);
+  return dir;
+}
+
+function log(message: string): void {
+  console.error(`[bench] ${message}`);
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
+}
+
+function describeMemory(m: IdleMemory): string {
+  const parts =
+    m.anonBytes === undefined
+      ? ''
+      : ` = ${mb(m.anonBytes)} private + ${mb(m.fileBytes!)} file + ${mb(m.shmemBytes!)} shared`;
+  return `RSS ${mb(m.rssBytes)} MB${parts}; JS heap used ${mb(m.heapUsedBytes)} MB, external ${mb(m.externalBytes)} MB`;
+}
+
+function mb(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(1);
+}
