@@ -87,7 +87,7 @@ describe('SDK: expand and fields', () => {
   test('nested expand a.b, and several paths at once', async () => {
     const r = await pb.collection(c.posts).getOne(ids.p1, { expand: 'author.org,coauthors.org' });
     assert.equal(r.expand?.author.expand.org.name, 'Acme');
-    const [ben, cat] = r.expand?.coauthors;
+    const [ben, cat] = r.expand?.coauthors ?? [];
     assert.equal(ben.expand?.org, undefined, 'Ben has no org');
     assert.equal(cat.expand.org.id, ids.acme);
   });
