@@ -106,7 +106,10 @@ describe('SDK: batch', () => {
   });
 
   test('empty batch → 400 data.requests validation_required', async () => {
-    const res = await http(server.url, 'POST', '/api/batch', { body: { requests: [] }, token: pb.authStore.token });
+    const res = await http(server.url, 'POST', '/api/batch', {
+      body: { requests: [] },
+      token: pb.authStore.token,
+    });
     assert.equal(res.status, 400);
     assert.equal(res.body.data.requests.code, 'validation_required');
   });
@@ -125,7 +128,10 @@ describe('SDK: batch', () => {
     const err = await expectApiError(refused.send(), 400);
     assert.equal(err.data.requests?.[1]?.response?.status, 403);
     assert.equal((await pb.collection(items).getOne(victim.id)).title, 'victim');
-    assert.equal((await pb.collection(items).getList(1, 1, { filter: "title = 'guest second'" })).totalItems, 0);
+    assert.equal(
+      (await pb.collection(items).getList(1, 1, { filter: "title = 'guest second'" })).totalItems,
+      0,
+    );
   });
 
   test('expand and fields query params per item', async () => {
