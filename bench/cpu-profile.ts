@@ -33,6 +33,8 @@ export interface ProfileSummary {
   self: HotSpot[];
   inclusive: HotSpot[];
   areas: { area: string; percent: number }[];
+  /** share of samples with the area anywhere on the stack (e.g. all the time spent logging) */
+  areasInclusive: { area: string; percent: number }[];
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -46,18 +48,22 @@ export function summariseProfile(profile: Profile, top = 15): ProfileSummary {
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   const areas = new Map<string, number>();
+  const areasInclusive = new Map<string, number>();
   for (const n of profile.nodes) {
     const hits = n.hitCount ?? 0;
     if (!hits) continue;
-    add(self, key(n), hits);
+    add(self, selfKey(n, byId.get(parent.get(n.id)!)), hits);
     add(areas, area(n.callFrame.url, n.callFrame.functionName), hits);
     // every distinct project frame on the stack gets the hits once (recursion counted once)
     const seen = new Set<string>();
+    const seenAreas = new Set<string>();
     for (let id: number | undefined = n.id; id !== undefined; id = parent.get(id)) {
       const frame = byId.get(id)!;
       if (frame.callFrame.url.startsWith(`file://${ROOT}src/`)) seen.add(key(frame));
+      if (frame.callFrame.url) seenAreas.add(area(frame.callFrame.url, ''));
     }
     for (const k of seen) add(inclusive, k, hits);
+    for (const a of seenAreas) add(areasInclusive, a, hits);
   }
   const spots = (m: Map<string, number>) =>
     [...m.entries()]
@@ -71,9 +77,8 @@ export function summariseProfile(profile: Profile, top = 15): ProfileSummary {
     totalMs: totalHits * msPerHit,
     self: spots(self),
     inclusive: spots(inclusive),
-    areas: [...areas.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .map(([a, hits]) => ({ area: a, percent: (100 * hits) / totalHits })),
+    areas: shares(areas, totalHits),
+    areasInclusive: shares(areasInclusive, totalHits),
   };
 }
 
@@ -83,15 +88,21 @@ export function formatSummary(s: ProfileSummary): string {
       .map((h) => `  ${h.percent.toFixed(1).padStart(5)}%  ${h.fn.padEnd(36).slice(0, 36)} ${h.where}`)
       .join('\n');
   return [
-    `  self time by area: ${s.areas
-      .slice(0, 8)
-      .map((a) => `${a.area} ${a.percent.toFixed(0)}%`)
-      .join(', ')}`,
+    `  self time by area: ${listShares(s.areas)}`,
+    `  time with the area on the stack: ${listShares(s.areasInclusive)}`,
     '  top self time:',
     rows(s.self),
     '  top inclusive time in src/:',
     rows(s.inclusive),
   ].join('\n');
+}
+
+/** Natives (SQLite calls, writes…) have no file: name the JS frame that called them. */
+function selfKey(n: ProfileNode, caller: ProfileNode | undefined): string {
+  const { functionName, url } = n.callFrame;
+  if (url || functionName.startsWith('(') || !caller) return key(n);
+  const [callerFn, callerWhere] = key(caller).split('\u0000');
+  return `${functionName} (native) <- ${callerFn}\u0000${callerWhere}`;
 }
 
 function key(n: ProfileNode): string {
@@ -108,6 +119,19 @@ function area(url: string, fn: string): string {
   if (pkg) return pkg[1];
   if (url.startsWith('node:')) return 'node internals';
   return 'other';
+}
+
+function listShares(list: { area: string; percent: number }[]): string {
+  return list
+    .slice(0, 8)
+    .map((a) => `${a.area} ${a.percent.toFixed(0)}%`)
+    .join(', ');
+}
+
+function shares(m: Map<string, number>, total: number): { area: string; percent: number }[] {
+  return [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([area, hits]) => ({ area, percent: (100 * hits) / total }));
 }
 
 function add(m: Map<string, number>, k: string, n: number): void {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createPostsCollection, SUPERUSER, seedPosts, signIn } from './basalt-setup.ts';
 import { formatSummary, type ProfileSummary, summariseProfile } from './cpu-profile.ts';
-import { type Measurement, measure } from './load.ts';
+import { combine, type Measurement, measure } from './load.ts';
 import { SCENARIOS, type Scenario, type Target } from './scenarios.ts';
 import {
   ask,
@@ -29,12 +29,14 @@ import {
 const HELP = `Usage: npm run bench -- [flags]    (or: node bench/run.ts [flags])
 
   --duration S       seconds measured per scenario and server (default 10, env BENCH_DURATION)
+  --rounds N         split each duration into N interleaved rounds (A B C, C B A, …) so drift in
+                     the machine's load hits every server alike (default 2, env BENCH_ROUNDS)
   --warmup S         seconds of untimed load before each measurement (default 2, env BENCH_WARMUP)
   --connections N    concurrent connections (default 50, env BENCH_CONNECTIONS)
   --seed N           records seeded into each server (default 100000, env BENCH_SEED)
   --scenarios LIST   comma-separated subset of view,list,create (default all)
   --no-superuser     skip Basalt's superuser-token variant of view and list
-  --quick            a smoke run: 3 s measured, 1 s warm-up, 20000 records
+  --quick            a smoke run: 4 s measured, 1 s warm-up, 20000 records
   --profile          CPU-profile Basalt during each guest measurement; print the hot spots
   --log-level LEVEL  Basalt's --log-level (default: Basalt's own default, info)
   --strict           exit 1 when a target is missed
@@ -100,27 +102,44 @@ async function main(): Promise<void> {
   };
   const rows: Row[] = [];
   for (const scenario of scenarios) {
-    const runs: Row['server'][] = ['baseline', 'basalt (guest)'];
-    if (options.superuser && scenario.name !== 'create') runs.push('basalt (superuser)');
-    for (const server of runs) await scenario.check(targets[server]);
-    for (const server of runs) {
-      t = performance.now();
-      const profiled = options.profile && server === 'basalt (guest)';
-      if (profiled) await ask(basalt, { type: 'profile-start' });
-      const measurement = await measure(targets[server].url, scenario.requests(targets[server]), options);
-      const row: Row = { scenario: scenario.name, server, measurement };
-      if (profiled) row.profile = await saveProfile(basalt, scenario.name);
-      const base = rows.find((r) => r.scenario === scenario.name && r.server === 'baseline');
-      if (base && server !== 'baseline') {
-        row.ratio = measurement.requestsPerSecond / base.measurement.requestsPerSecond;
-        row.target = scenario.target;
-      }
-      rows.push(row);
-      log(`${scenario.name} ${server}: ${Math.round(measurement.requestsPerSecond)} req/s (${seconds(t)} s)`);
-      if (measurement.failures)
-        throw new Error(
-          `${scenario.name} on ${server}: ${measurement.failures} failed requests; see the server log in ${root}`,
+    const measured: Row['server'][] = ['baseline', 'basalt (guest)'];
+    if (options.superuser && scenario.name !== 'create') measured.push('basalt (superuser)');
+    for (const server of measured) await scenario.check(targets[server]);
+    const parts = new Map<Row['server'], Measurement[]>(measured.map((s) => [s, []]));
+    let profile: Row['profile'];
+    // A B C, then C B A, …: drift in the machine's load (other processes) hits every server alike
+    for (let round = 0; round < options.rounds; round++) {
+      for (const server of round % 2 === 0 ? measured : [...measured].reverse()) {
+        t = performance.now();
+        const profiled = options.profile && round === 0 && server === 'basalt (guest)';
+        if (profiled) await ask(basalt, { type: 'profile-start' });
+        const measurement = await measure(targets[server].url, scenario.requests(targets[server]), {
+          connections: options.connections,
+          duration: options.duration / options.rounds,
+          warmup: round === 0 ? options.warmup : 0,
+        });
+        if (profiled) profile = await saveProfile(basalt, scenario.name);
+        parts.get(server)!.push(measurement);
+        log(
+          `${scenario.name} ${server} round ${round + 1}: ${Math.round(measurement.requestsPerSecond)} req/s (${seconds(t)} s)`,
         );
+        if (measurement.failures) {
+          throw new Error(
+            `${scenario.name} on ${server}: ${measurement.failures} failed requests; see the logs in ${root}`,
+          );
+        }
+      }
+    }
+    const base = combine(parts.get('baseline')!);
+    for (const server of measured) {
+      const measurement = combine(parts.get(server)!);
+      if (server === 'baseline') rows.push({ scenario: scenario.name, server, measurement });
+      else {
+        const ratio = measurement.requestsPerSecond / base.requestsPerSecond;
+        const row: Row = { scenario: scenario.name, server, measurement, ratio, target: scenario.target };
+        if (server === 'basalt (guest)' && profile) row.profile = profile;
+        rows.push(row);
+      }
     }
   }
 
@@ -153,7 +172,18 @@ interface Report {
 }
 
 function formatTable(report: Report): string {
-  const header = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'vs baseline', 'target', ''];
+  const header = [
+    'scenario',
+    'server',
+    'req/s',
+    'spread',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'vs baseline',
+    'target',
+    '',
+  ];
   const lines = report.rows.map((r) => {
     const m = r.measurement;
     const verdict = r.ratio === undefined ? '' : r.ratio >= r.target! ? 'ok' : 'BELOW';
@@ -161,7 +191,8 @@ function formatTable(report: Report): string {
       r.scenario,
       r.server,
       Math.round(m.requestsPerSecond).toLocaleString('en-US'),
-      String(m.latencyP50Ms),
+      spread(m.rounds),
+      m.latencyP50Ms.toFixed(1),
       String(m.latencyP99Ms),
       String(m.latencyMaxMs),
       r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`,
@@ -171,7 +202,7 @@ function formatTable(report: Report): string {
   });
   const rssMb = report.memory.rssBytes / 2 ** 20;
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const right = new Set([2, 3, 4, 5, 6]);
+  const right = new Set([2, 3, 4, 5, 6, 7]);
   const fmt = (cells: string[]) =>
     cells
       .map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
@@ -230,6 +261,7 @@ function readOptions() {
     options: {
       duration: { type: 'string', default: process.env.BENCH_DURATION },
       warmup: { type: 'string', default: process.env.BENCH_WARMUP },
+      rounds: { type: 'string', default: process.env.BENCH_ROUNDS },
       connections: { type: 'string', default: process.env.BENCH_CONNECTIONS },
       seed: { type: 'string', default: process.env.BENCH_SEED },
       scenarios: { type: 'string', default: 'view,list,create' },
@@ -258,9 +290,10 @@ function readOptions() {
       `unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
     );
   return {
-    duration: number(values.duration, values.quick ? 3 : 10, 'duration'),
+    duration: number(values.duration, values.quick ? 4 : 10, 'duration'),
     warmup: number(values.warmup, values.quick ? 1 : 2, 'warmup'),
     connections: number(values.connections, 50, 'connections'),
+    rounds: Math.max(1, Math.round(number(values.rounds, 2, 'rounds'))),
     seed: Math.max(1000, number(values.seed, values.quick ? 20_000 : 100_000, 'seed')),
     scenarios,
     superuser: values.superuser,
@@ -296,6 +329,13 @@ function log(message: string): void {
 
 function seconds(since: number): string {
   return ((performance.now() - since) / 1000).toFixed(1);
+}
+
+/** How far apart the rounds' throughputs were: (max - min) / mean, as ±%. */
+function spread(rounds: number[] | undefined): string {
+  if (!rounds || rounds.length < 2) return '';
+  const mean = rounds.reduce((a, b) => a + b, 0) / rounds.length;
+  return `±${((50 * (Math.max(...rounds) - Math.min(...rounds))) / mean).toFixed(0)}%`;
 }
 
 function describeMemory(m: IdleMemory): string {
