@@ -3,6 +3,7 @@ import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { ApiError } from '../lib/errors.ts';
 import { handleError, handleNotFound } from './error-handler.ts';
 import { redactUrl } from './logger.ts';
 
@@ -29,7 +30,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     bodyLimit: options.bodyLimit,
     requestTimeout: options.requestTimeoutMs,
     trustProxy: options.trustProxy,
-    return503OnClosing: true,
+    // draining answers 503 in the PocketBase shape (the onRequest hook below), not Fastify's own body
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -52,8 +54,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     limits: { fileSize: options.bodyLimit, fieldSize: options.bodyLimit, files: 1000, fields: 10000 },
   });
 
+  let closing = false;
+  server.addHook('preClose', async () => {
+    closing = true;
+  });
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // a request on a connection that was busy when shutdown began (Fastify adds Connection: close)
+    if (closing) return reply.code(503).send(new ApiError('unavailable', 'The server is shutting down; retry the request.').toJSON());
   });
   server.addHook('onResponse', async (request, reply) => {
     request.log.info(
