@@ -57,6 +57,11 @@ const batch: SettingsSection<Settings['batch']> = {
           'Must be a whole number, 0 or more.',
         );
     }
+    // PocketBase: maxRequests and timeout are required (non-zero) while batch is enabled
+    for (const key of ['maxRequests', 'timeout'] as const) {
+      if (v.enabled === true && v[key] === 0 && !problems[key])
+        problems[key] = fieldError('validation_required', 'Cannot be blank.');
+    }
     return Object.keys(problems).length ? problems : null;
   },
 };
