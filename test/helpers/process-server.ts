@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,18 +14,25 @@ export function tempDir(prefix = 'basalt-proc-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Runs `node src/main.ts ARGS…` to completion; answers the exit code and output. */
+/** Runs `node src/main.ts ARGS…` to completion (killed after 30 s); answers the exit code and output. */
 export function runBasalt(
   args: string[],
   env: Record<string, string> = {},
-): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [MAIN, ...args], {
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [MAIN, ...args], {
     cwd: ROOT,
-    encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 30_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** A `basalt serve` child process. */
@@ -61,7 +68,14 @@ export async function startProcessServer(
   options: ProcessServerOptions = {},
 ): Promise<ProcessServer> {
   if (options.superuser !== false) {
-    const upsert = runBasalt(['superuser', 'upsert', SUPERUSER.email, SUPERUSER.password, '--dir', dir]);
+    const upsert = await runBasalt([
+      'superuser',
+      'upsert',
+      SUPERUSER.email,
+      SUPERUSER.password,
+      '--dir',
+      dir,
+    ]);
     if (upsert.code !== 0) throw new Error(`superuser upsert failed (${upsert.code}): ${upsert.stderr}`);
   }
   const child = spawn(
