@@ -86,7 +86,7 @@ describe('SDK: migrations written by API schema changes, replayed by `basalt mig
     });
     // rename a field, add one, and a temp collection that is then deleted
     const posts = await pb.collections.getOne(names.posts);
-    const fields = structuredClone(posts.fields);
+    const fields: any[] = structuredClone(posts.fields);
     fields.find((f: any) => f.name === 'title').name = 'headline';
     fields.push({ name: 'tags', type: 'select', values: ['x', 'y'], maxSelect: 2 });
     await pb.collections.update(posts.id, { fields });
