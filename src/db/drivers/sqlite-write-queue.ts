@@ -125,7 +125,7 @@ export class SqliteWriteQueue {
 
   #take(): Job {
     const job = this.#pending[this.#head++];
-    if (this.#head > 1024 && this.#head * 2 > this.#pending.length) {
+    if (this.#head === this.#pending.length || (this.#head > 1024 && this.#head * 2 > this.#pending.length)) {
       this.#pending = this.#pending.slice(this.#head);
       this.#head = 0;
     }
