@@ -37,7 +37,7 @@ const HELP = `Usage: npm run bench -- [flags]    (or: node bench/run.ts [flags])
   --scenarios LIST   comma-separated subset of view,list,create (default all)
   --no-superuser     skip Basalt's superuser-token variant of view and list
   --quick            a smoke run: 4 s measured, 1 s warm-up, 20000 records
-  --profile          CPU-profile Basalt during each guest measurement; print the hot spots
+  --profile          CPU-profile Basalt during its first round of each scenario; print the hot spots
   --log-level LEVEL  Basalt's --log-level (default: Basalt's own default, info)
   --strict           exit 1 when a target is missed
   --keep             keep the temporary data directories
@@ -89,10 +89,7 @@ async function main(): Promise<void> {
     `basalt seeded ${options.seed} records through /api/batch in ${seedSeconds.toFixed(1)} s (${Math.round(options.seed / seedSeconds)}/s)`,
   );
 
-  const memory = await idleRss(basalt);
-  const baselineMemory = await idleRss(baseline);
-  log(`basalt idle RSS after seeding and GC: ${describeMemory(memory)}`);
-  log(`baseline idle RSS after seeding and GC: ${describeMemory(baselineMemory)}`);
+  const memory = { basalt: await idleMemory(basalt), baseline: await idleMemory(baseline) };
   const loadBefore = loadavg()[0];
 
   const targets: Record<Row['server'], Target> = {
@@ -106,19 +103,19 @@ async function main(): Promise<void> {
     if (options.superuser && scenario.name !== 'create') measured.push('basalt (superuser)');
     for (const server of measured) await scenario.check(targets[server]);
     const parts = new Map<Row['server'], Measurement[]>(measured.map((s) => [s, []]));
-    let profile: Row['profile'];
+    const profiles = new Map<Row['server'], Row['profile']>();
     // A B C, then C B A, …: drift in the machine's load (other processes) hits every server alike
     for (let round = 0; round < options.rounds; round++) {
       for (const server of round % 2 === 0 ? measured : [...measured].reverse()) {
         t = performance.now();
-        const profiled = options.profile && round === 0 && server === 'basalt (guest)';
+        const profiled = options.profile && round === 0 && server !== 'baseline';
         if (profiled) await ask(basalt, { type: 'profile-start' });
         const measurement = await measure(targets[server].url, scenario.requests(targets[server]), {
           connections: options.connections,
           duration: options.duration / options.rounds,
           warmup: round === 0 ? options.warmup : 0,
         });
-        if (profiled) profile = await saveProfile(basalt, scenario.name);
+        if (profiled) profiles.set(server, await saveProfile(basalt, scenario.name, server));
         parts.get(server)!.push(measurement);
         log(
           `${scenario.name} ${server} round ${round + 1}: ${Math.round(measurement.requestsPerSecond)} req/s (${seconds(t)} s)`,
@@ -137,7 +134,7 @@ async function main(): Promise<void> {
       else {
         const ratio = measurement.requestsPerSecond / base.requestsPerSecond;
         const row: Row = { scenario: scenario.name, server, measurement, ratio, target: scenario.target };
-        if (server === 'basalt (guest)' && profile) row.profile = profile;
+        row.profile = profiles.get(server);
         rows.push(row);
       }
     }
@@ -145,11 +142,11 @@ async function main(): Promise<void> {
 
   const peak = peakRss(basalt.child.pid!);
   const load = { before: loadBefore, after: loadavg()[0] };
-  const report = { rows, memory, baselineMemory, peak, seedSeconds, load };
+  const report = { rows, memory, peak, seedSeconds, load };
   console.log(`\n${formatTable(report)}`);
   for (const row of rows.filter((r) => r.profile)) {
     console.log(
-      `\nCPU profile of basalt during ${row.scenario} (${row.profile!.file}):\n${formatSummary(row.profile!.summary)}`,
+      `\nCPU profile of ${row.server} during ${row.scenario} (${row.profile!.file}):\n${formatSummary(row.profile!.summary)}`,
     );
   }
   const file = writeResults(report);
@@ -157,14 +154,13 @@ async function main(): Promise<void> {
   const missed = rows.filter(
     (r) => r.ratio !== undefined && r.server === 'basalt (guest)' && r.ratio < r.target!,
   );
-  if (options.strict && (missed.length || memory.rssBytes / 2 ** 20 >= MEMORY_TARGET_MB))
+  if (options.strict && (missed.length || memory.basalt.settled.rssBytes / 2 ** 20 >= MEMORY_TARGET_MB))
     process.exitCode = 1;
 }
 
 interface Report {
   rows: Row[];
-  memory: IdleMemory;
-  baselineMemory: IdleMemory;
+  memory: Record<'basalt' | 'baseline', { afterGc: IdleMemory; settled: IdleMemory }>;
   peak?: number;
   seedSeconds: number;
   /** 1-minute load average when measuring began and ended: above the core count, others shared the CPU */
@@ -200,7 +196,7 @@ function formatTable(report: Report): string {
       verdict,
     ];
   });
-  const rssMb = report.memory.rssBytes / 2 ** 20;
+  const rssMb = report.memory.basalt.settled.rssBytes / 2 ** 20;
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const right = new Set([2, 3, 4, 5, 6, 7]);
   const fmt = (cells: string[]) =>
@@ -213,9 +209,12 @@ function formatTable(report: Report): string {
     fmt(widths.map((w) => '-'.repeat(w))),
     ...lines.map(fmt),
     '',
-    `basalt idle RSS after seeding + GC: ${rssMb.toFixed(1)} MB (target < ${MEMORY_TARGET_MB} MB) ${rssMb < MEMORY_TARGET_MB ? 'ok' : 'ABOVE'}`,
-    `  ${describeMemory(report.memory)}${report.peak ? `; peak during the run ${mb(report.peak)} MB` : ''}`,
-    `baseline idle RSS after seeding + GC: ${describeMemory(report.baselineMemory)}`,
+    `basalt idle RSS after seeding + GC: ${rssMb.toFixed(1)} MB (target < ${MEMORY_TARGET_MB} MB) ${rssMb < MEMORY_TARGET_MB ? 'ok' : 'ABOVE'}` +
+      (report.peak ? `; peak during the run ${mb(report.peak)} MB` : ''),
+    ...(['basalt', 'baseline'] as const).flatMap((name) => [
+      `  ${name.padEnd(8)} settled:  ${describeMemory(report.memory[name].settled)}`,
+      `  ${name.padEnd(8)} after gc: ${describeMemory(report.memory[name].afterGc)}`,
+    ]),
     `basalt seeding via /api/batch: ${report.seedSeconds.toFixed(1)} s`,
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ` +
       `load average ${report.load.before.toFixed(1)} at start, ${report.load.after.toFixed(1)} at end` +
@@ -234,8 +233,7 @@ function writeResults(report: Report): string {
       date: new Date().toISOString(),
       options,
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-      memory: { ...report.memory, peakRssBytes: report.peak, targetMb: MEMORY_TARGET_MB },
-      baselineMemory: report.baselineMemory,
+      memory: { ...report.memory, basaltPeakRssBytes: report.peak, targetMb: MEMORY_TARGET_MB },
       seedSeconds: report.seedSeconds,
       loadAverage: report.load,
       rows: report.rows,
@@ -248,9 +246,10 @@ function writeResults(report: Report): string {
   return file;
 }
 
-async function saveProfile(basalt: ServerChild, scenario: string): Promise<Row['profile']> {
+async function saveProfile(basalt: ServerChild, scenario: string, server: string): Promise<Row['profile']> {
   mkdirSync(RESULTS, { recursive: true });
-  const file = join(RESULTS, `basalt-${scenario}.cpuprofile`);
+  const who = server.includes('superuser') ? '-superuser' : '';
+  const file = join(RESULTS, `basalt-${scenario}${who}.cpuprofile`);
   await ask(basalt, { type: 'profile-stop', file });
   return { file, summary: summariseProfile(JSON.parse(readFileSync(file, 'utf8')), 15) };
 }
@@ -338,12 +337,25 @@ function spread(rounds: number[] | undefined): string {
   return `±${((50 * (Math.max(...rounds) - Math.min(...rounds))) / mean).toFixed(0)}%`;
 }
 
+/**
+ * Idle memory two ways: right after full GCs (V8 keeps the heap it grew to), and settled
+ * (V8 also handing free pages back, as it does by itself a few seconds into idleness).
+ */
+async function idleMemory(server: ServerChild): Promise<{ afterGc: IdleMemory; settled: IdleMemory }> {
+  const afterGc = await idleRss(server, 'regular');
+  const settled = await idleRss(server, 'last-resort');
+  log(
+    `${server.name} idle memory after seeding: ${describeMemory(settled)} (after a regular GC: RSS ${mb(afterGc.rssBytes)} MB)`,
+  );
+  return { afterGc, settled };
+}
+
 function describeMemory(m: IdleMemory): string {
   const parts =
     m.anonBytes === undefined
       ? ''
       : ` = ${mb(m.anonBytes)} private + ${mb(m.fileBytes!)} file + ${mb(m.shmemBytes!)} shared`;
-  return `RSS ${mb(m.rssBytes)} MB${parts}; JS heap used ${mb(m.heapUsedBytes)} MB, external ${mb(m.externalBytes)} MB`;
+  return `RSS ${mb(m.rssBytes)} MB${parts}; V8 heap ${mb(m.heapUsedBytes)} used of ${mb(m.heapTotalBytes)} MB`;
 }
 
 function mb(bytes: number): string {

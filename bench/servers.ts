@@ -114,13 +114,22 @@ export interface IdleMemory {
   fileBytes?: number;
   shmemBytes?: number;
   heapUsedBytes: number;
+  /** V8 heap committed: what a regular GC leaves in place */
+  heapTotalBytes: number;
   externalBytes: number;
   gc: boolean;
 }
 
-/** Full GCs in a server child (via server-preload.ts), then its resident set from /proc/PID/status. */
-export async function idleRss(server: ServerChild): Promise<IdleMemory> {
-  const { gc, memory } = await ask<{ gc: boolean; memory: NodeJS.MemoryUsage }>(server, { type: 'gc' });
+/**
+ * Full GCs in a server child (via server-preload.ts), then its resident set from /proc/PID/status.
+ * A `regular` GC frees objects but V8 keeps the heap pages it grew to; `last-resort` also hands
+ * them back, as V8's memory reducer does a few seconds into idleness.
+ */
+export async function idleRss(server: ServerChild, flavor: 'regular' | 'last-resort'): Promise<IdleMemory> {
+  const { gc, memory } = await ask<{ gc: boolean; memory: NodeJS.MemoryUsage }>(server, {
+    type: 'gc',
+    flavor,
+  });
   const pid = server.child.pid!;
   return {
     rssBytes: vmRss(pid) ?? memory.rss,
@@ -128,6 +137,7 @@ export async function idleRss(server: ServerChild): Promise<IdleMemory> {
     fileBytes: procStatusKb(pid, 'RssFile'),
     shmemBytes: procStatusKb(pid, 'RssShmem'),
     heapUsedBytes: memory.heapUsed,
+    heapTotalBytes: memory.heapTotal,
     externalBytes: memory.external,
     gc,
   };
