@@ -23,7 +23,18 @@ const RECORDS_URL = /^\/api\/collections\/([^/?#]+)\/records(?:\/([^/?#]+))?\/?(
  * limited by the `batch` settings, as PocketBase does.
  */
 export function registerBatchRoutes(server: FastifyInstance, services: ApiServices): void {
-  server.post('/api/batch', async (request) => {
+  // `batch.maxBodySize` (0 = no extra limit) is checked before the body is read
+  const onRequest = async (request: FastifyRequest) => {
+    const max = services.settings.get().batch.maxBodySize;
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (max > 0 && length > max) {
+      throw new ApiError(
+        'payload_too_large',
+        `The batch body exceeds the batch.maxBodySize setting (${max} bytes).`,
+      );
+    }
+  };
+  server.post('/api/batch', { onRequest }, async (request) => {
     const settings = services.settings.get().batch;
     if (!settings.enabled || settings.maxRequests <= 0)
       throw new ApiError('forbidden', 'Batch requests are not allowed.');

@@ -128,7 +128,7 @@ export function registerCollectionRoutes(server: FastifyInstance, services: ApiS
   server.delete<{ Params: { collection: string } }>(
     '/api/collections/:collection/truncate',
     async (request, reply) => {
-      await collections.truncate(request.params.collection);
+      await services.records.truncate(collections.require(request.params.collection));
       reply.code(204).send();
     },
   );

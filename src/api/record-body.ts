@@ -21,7 +21,8 @@ export async function readRecordBody(request: FastifyRequest): Promise<Record<st
   let size = 0;
   for await (const part of multipartParts(request)) {
     if (part.type === 'field') size += String(part.value).length;
-    if (size > limit || (part.type === 'field' && part.valueTruncated)) throw new ApiError('payload_too_large');
+    if (size > limit || (part.type === 'field' && part.valueTruncated))
+      throw new ApiError('payload_too_large');
     if (part.type === 'file') {
       part.file.resume();
       throw new ApiError('validation_failed', 'Failed to read the submitted data.', {
@@ -48,7 +49,12 @@ async function* multipartParts(request: FastifyRequest) {
     yield* request.parts();
   } catch (error) {
     if (error instanceof ApiError || (error as { statusCode?: number }).statusCode) throw error;
-    throw new ApiError('bad_request', 'The multipart/form-data body is malformed or cut short.', {}, { cause: error });
+    throw new ApiError(
+      'bad_request',
+      'The multipart/form-data body is malformed or cut short.',
+      {},
+      { cause: error },
+    );
   }
 }
 

@@ -4,9 +4,9 @@ import type { CollectionsService } from '../data/collections/collections-service
 import { type AuthPrincipal, type RecordContext, superuserContext } from '../data/records/record-context.ts';
 import type { RecordRow } from '../data/records/record-output.ts';
 import type { RecordsService } from '../data/records/records-service.ts';
+import { compileFilter } from '../data/filter/index.ts';
 import { ApiError } from '../lib/errors.ts';
 import { verifyPassword } from '../lib/password.ts';
-import { randomString } from '../lib/random.ts';
 import { peekClaims, signAuthToken, verifyAuthToken } from './auth-token.ts';
 import { SUPERUSERS, superusersDefinition } from './superusers.ts';
 
@@ -66,7 +66,42 @@ export class AuthService {
     }
     const ok = await verifyPassword(password, record?.password as string | undefined);
     if (!record || !ok) throw new ApiError('bad_request', 'Failed to authenticate.');
+    await this.#checkAuthRule(collection, record);
     return { token: await signAuthToken(collection, record as { id: string; tokenKey: string }), record };
+  }
+
+  /**
+   * The collection's `authRule` decides who may sign in after the credentials check:
+   * `null` disables sign-in, `""` lets everyone in, an expression must match the record
+   * (with `@request.auth` being that record).
+   */
+  async #checkAuthRule(collection: Collection, record: RecordRow): Promise<void> {
+    const rule = collection.authRule as string | null | undefined;
+    if (rule === null)
+      throw new ApiError('forbidden', `Sign-in is disabled for the collection "${collection.name}".`);
+    if (!rule) return;
+    const condition = compileFilter(rule, {
+      dialect: this.#db.dialect,
+      schema: { collection: (nameOrId) => this.#collections.registry.find(nameOrId) },
+      collection,
+      tableAlias: 't',
+      allowHiddenFields: true,
+      request: {
+        auth: { ...record, collectionId: collection.id, collectionName: collection.name },
+        authCollection: collection,
+        body: {},
+        query: {},
+        headers: {},
+        method: 'POST',
+        context: 'password',
+      },
+    });
+    const q = this.#db.dialect.quote;
+    const match = await this.#db.get(
+      `SELECT 1 AS ok FROM ${q(collection.name)} ${q('t')} WHERE ${q('t')}.${q('id')} = ? AND (${condition.sql})`,
+      [record.id as string, ...condition.params],
+    );
+    if (!match) throw new ApiError('forbidden', 'The account is not allowed to sign in.');
   }
 
   /** A fresh token for an authenticated principal (auth-refresh). */
@@ -103,7 +138,7 @@ export class AuthService {
       await this.#records.update(
         this.#superusersCollection(),
         String(existing.id),
-        { password, tokenKey: randomString(50) },
+        { password },
         superuserContext(),
       );
     },

@@ -17,6 +17,8 @@ export interface Dialect {
   jsonArray(expr: string): string;
   /** The number of elements of the JSON array in `expr`: 0 for '' or NULL, 1 for any other non-array value. */
   jsonArrayLength(expr: string): string;
+  /** The last element of the JSON array in `expr` as text, NULL when empty or not an array. */
+  jsonLastItem(expr: string): string;
   /** Extracts a value at a path of object keys / array indexes from JSON in `expr` (NULL when `expr` is not JSON); the path is bound as a parameter. */
   jsonExtract(expr: string, pathParam: string): string;
   /** Builds the bound path value for `jsonExtract` from its segments. */

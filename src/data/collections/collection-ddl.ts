@@ -88,10 +88,10 @@ function convertMultiplicity(old: Field, field: Field, table: string, dialect: D
   if (wasMulti === isMulti) return [];
   const col = dialect.quote(field.name);
   if (isMulti) {
-    return [`UPDATE ${table} SET ${col} = CASE WHEN ${col} = '' THEN '[]' ELSE json_array(${col}) END`];
+    return [
+      `UPDATE ${table} SET ${col} = CASE WHEN ${col} = '' THEN '[]' ELSE ${dialect.jsonArray(col)} END`,
+    ];
   }
   // multiple → single keeps the last item, as PocketBase does
-  return [
-    `UPDATE ${table} SET ${col} = COALESCE((SELECT je.value FROM ${dialect.jsonEach(col, 'je')} ORDER BY je.key DESC LIMIT 1), '')`,
-  ];
+  return [`UPDATE ${table} SET ${col} = COALESCE(${dialect.jsonLastItem(col)}, '')`];
 }

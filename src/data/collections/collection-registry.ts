@@ -49,6 +49,13 @@ export class CollectionRegistry {
     return this.#byId.get(idOrName) ?? this.byName(idOrName);
   }
 
+  /** An independent copy (definitions are shared; they are replaced, never mutated). */
+  clone(): CollectionRegistry {
+    const copy = new CollectionRegistry();
+    copy.replaceAll(this.all());
+    return copy;
+  }
+
   all(): Collection[] {
     return [...this.#byId.values()];
   }

@@ -14,7 +14,7 @@ import { normalizeField } from '../fields/registry.ts';
 import { defaultIdField } from '../fields/system-fields.ts';
 import { ensureAuthSystemFields } from './auth-fields.ts';
 import { mergeAuthOptions } from './auth-options.ts';
-import { normalizeIndexes } from './collection-index.ts';
+import { normalizeIndexes, parseIndex } from './collection-index.ts';
 
 export const RULE_KEYS = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -24,6 +24,7 @@ const RESERVED_NAMES = new Set(['sqlite_master', 'sqlite_sequence', 'sqlite_sche
 export interface CollectionLookup {
   byId(id: string): Collection | undefined;
   byName(name: string): Collection | undefined;
+  all(): Collection[];
   /** checks a rule expression; answers a message when it does not compile */
   checkRule(collection: Collection, rule: string): string | null;
 }
@@ -58,6 +59,7 @@ export function validateCollection(
         next.name,
         new Set(next.fields.map((f) => f.name)),
       );
+      checkIndexNamesFree(next, lookup, problems);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       Object.assign(problems, error.data);
@@ -209,6 +211,29 @@ function checkFields(
       );
   }
   if (Object.keys(fieldProblems).length) problems.fields = fieldProblems;
+}
+
+/** Index names share one namespace across the whole database. */
+function checkIndexNamesFree(next: Collection, lookup: CollectionLookup, problems: ErrorData): void {
+  const taken = new Map<string, string>();
+  for (const other of lookup.all()) {
+    if (other.id === next.id) continue;
+    for (const raw of other.indexes) {
+      const def = parseIndex(raw);
+      if (def) taken.set(def.name.toLowerCase(), other.name);
+    }
+  }
+  const clashes: ErrorData = {};
+  next.indexes.forEach((raw, i) => {
+    const def = parseIndex(raw);
+    const owner = def && taken.get(def.name.toLowerCase());
+    if (owner)
+      clashes[i] = fieldError(
+        'validation_duplicated_index_name',
+        `The index name "${def.name}" is already used by the collection "${owner}".`,
+      );
+  });
+  if (Object.keys(clashes).length) problems.indexes = clashes;
 }
 
 /** A field sent without id but named like an existing field is that field (PocketBase does the same). */

@@ -6,8 +6,9 @@ import {
   removeMigrationFile,
   writeMigrationFile,
 } from '../migrations/migration-files.ts';
-import { CollectionRegistry } from './collection-registry.ts';
+import { withoutSecrets } from './auth-options.ts';
 import { alterTableSql, createTableSql, dropIndexesSql } from './collection-ddl.ts';
+import { CollectionRegistry } from './collection-registry.ts';
 import { deleteCollectionRow, loadCollections, saveCollection } from './collection-store.ts';
 import { type CollectionLookup, validateCollection } from './collection-validate.ts';
 
@@ -21,25 +22,36 @@ export interface CollectionsServiceOptions {
 
 /** What a schema change reports to listeners after it commits. */
 export interface SchemaChange {
-  action: 'create' | 'update' | 'delete' | 'truncate';
+  action: 'create' | 'update' | 'delete';
   collection: Collection;
 }
 
+/** One schema change in progress: its transaction and the registry it edits. */
+interface Staging {
+  tx: Queryable;
+  /** a private copy of the registry; it replaces the live one only after commit */
+  registry: CollectionRegistry;
+  changes: SchemaChange[];
+}
+
 /**
- * Collections: definitions kept in `_collections`, each backed by a real table. Every
- * change validates, alters the table and saves the definition in one transaction,
- * then is recorded as a migration file.
+ * Collections: definitions kept in `_collections`, each backed by a real table. A
+ * change validates, alters the table, saves the definition and writes its migration
+ * file in one transaction, on a private copy of the registry that replaces the live
+ * one only after commit, so requests never see a definition whose table isn't there.
+ * Schema changes run one at a time.
  */
 export class CollectionsService {
   readonly registry = new CollectionRegistry();
   readonly #options: CollectionsServiceOptions;
   #listeners: ((change: SchemaChange) => void)[] = [];
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: CollectionsServiceOptions) {
     this.#options = options;
   }
 
-  /** Loads every definition into memory (bootstrap, and after a failed change). */
+  /** Loads every definition into memory (bootstrap). */
   async load(db: Queryable = this.#options.db): Promise<void> {
     this.registry.replaceAll(await loadCollections(db));
   }
@@ -55,9 +67,7 @@ export class CollectionsService {
 
   /** The collection or a 404 in PocketBase's words. */
   require(idOrName: string): Collection {
-    const found = this.registry.find(idOrName);
-    if (!found) throw new ApiError('not_found', 'Missing or invalid collection context.');
-    return found;
+    return requireIn(this.registry, idOrName);
   }
 
   all(): Collection[] {
@@ -65,44 +75,28 @@ export class CollectionsService {
   }
 
   async create(input: unknown, options: { system?: boolean; record?: boolean } = {}): Promise<Collection> {
-    return this.#change(options.record ?? true, async (tx) => {
-      const next = validateCollection(input, undefined, this.#lookup());
+    const [change] = await this.#change(options.record ?? true, async (s) => {
+      const next = validateCollection(input, undefined, this.#lookup(s.registry));
       if (options.system) next.system = true;
-      for (const sql of createTableSql(next, this.#options.db.dialect)) await tx.run(sql);
-      await saveCollection(tx, next);
-      this.registry.put(next);
-      return { action: 'create', collection: next };
+      await this.#createTable(s, next);
     });
+    return change.collection;
   }
 
   async update(idOrName: string, input: unknown): Promise<Collection> {
-    return this.#change(true, async (tx) => {
-      const existing = this.require(idOrName);
-      const next = validateCollection(input, existing, this.#lookup());
-      for (const sql of alterTableSql(existing, next, this.#options.db.dialect)) await tx.run(sql);
-      await saveCollection(tx, next);
-      this.registry.put(next);
-      return { action: 'update', collection: next };
+    const [change] = await this.#change(true, async (s) => {
+      const existing = requireIn(s.registry, idOrName);
+      await this.#alterTable(s, existing, validateCollection(input, existing, this.#lookup(s.registry)));
     });
+    return change.collection;
   }
 
   async delete(idOrName: string): Promise<void> {
-    await this.#change(true, async (tx) => {
-      const existing = this.require(idOrName);
+    await this.#change(true, async (s) => {
+      const existing = requireIn(s.registry, idOrName);
       if (existing.system) throw new ApiError('bad_request', 'System collections cannot be deleted.');
-      this.#ensureNotReferenced(existing);
-      await this.#dropTable(tx, existing);
-      return { action: 'delete', collection: existing };
+      await this.#dropTable(s, existing);
     });
-  }
-
-  /** Deletes every record of a collection, keeping its definition. */
-  async truncate(idOrName: string): Promise<void> {
-    const existing = this.require(idOrName);
-    await this.#options.db.transaction(async (tx) => {
-      await tx.run(`DELETE FROM ${this.#options.db.dialect.quote(existing.name)}`);
-    });
-    this.#emit({ action: 'truncate', collection: existing });
   }
 
   /**
@@ -110,148 +104,139 @@ export class CollectionsService {
    * transaction; with `deleteMissing`, deletes non-system collections not listed.
    */
   async import(inputs: unknown[], deleteMissing: boolean): Promise<void> {
-    const changes: SchemaChange[] = [];
-    await this.#guarded(async (tx) => {
-      for (const input of inputs) changes.push(await this.#importOne(tx, input));
-      if (deleteMissing) changes.push(...(await this.#deleteMissing(tx, inputs)));
-      await this.#record(tx, changes);
+    await this.#change(true, async (s) => {
+      for (const input of inputs) await this.#upsert(s, input);
+      if (deleteMissing) await this.#deleteMissing(s, inputs);
     });
-    for (const change of changes) this.#emit(change);
   }
 
   /** Replays one migration file's operations and records the file as applied, atomically. */
   async applyMigration(operations: MigrationOperation[], file: string): Promise<void> {
-    const changes: SchemaChange[] = [];
-    await this.#guarded(async (tx) => {
+    await this.#change(false, async (s) => {
       for (const op of operations) {
-        if (op.action === 'upsert') changes.push(await this.#importOne(tx, op.collection));
-        else changes.push(...(await this.#deleteIfPresent(tx, op.collection.id)));
+        if (op.action === 'upsert') await this.#upsert(s, op.collection);
+        else if (s.registry.byId(op.collection.id))
+          await this.#dropTable(s, s.registry.byId(op.collection.id)!);
       }
-      await tx.run(`INSERT INTO "_migrations" ("file", "applied") VALUES (?, ?)`, [file, Date.now()]);
+      await s.tx.run(`INSERT INTO "_migrations" ("file", "applied") VALUES (?, ?)`, [file, Date.now()]);
     });
-    for (const change of changes) this.#emit(change);
   }
 
-  async #deleteIfPresent(tx: Queryable, id: string): Promise<SchemaChange[]> {
-    const existing = this.registry.byId(id);
-    if (!existing) return [];
-    this.#ensureNotReferenced(existing);
-    await this.#dropTable(tx, existing);
-    return [{ action: 'delete', collection: existing }];
-  }
-
-  async #dropTable(tx: Queryable, collection: Collection): Promise<void> {
-    for (const sql of dropIndexesSql(collection, this.#options.db.dialect)) await tx.run(sql);
-    await tx.run(`DROP TABLE ${this.#options.db.dialect.quote(collection.name)}`);
-    await deleteCollectionRow(tx, collection.id);
-    this.registry.remove(collection.id);
-  }
-
-  async #importOne(tx: Queryable, input: unknown): Promise<SchemaChange> {
+  async #upsert(s: Staging, input: unknown): Promise<void> {
     const given = (input ?? {}) as { id?: string; name?: string };
-    const existing =
-      (given.id && this.registry.byId(given.id)) || (given.name && this.registry.byName(given.name));
-    const next = validateCollection(input, existing || undefined, this.#lookup());
-    const ddl = existing
-      ? alterTableSql(existing, next, this.#options.db.dialect)
-      : createTableSql(next, this.#options.db.dialect);
-    for (const sql of ddl) await tx.run(sql);
-    await saveCollection(tx, next);
-    this.registry.put(next);
-    return { action: existing ? 'update' : 'create', collection: next };
+    const existing = (given.id && s.registry.byId(given.id)) || (given.name && s.registry.byName(given.name));
+    const next = validateCollection(input, existing || undefined, this.#lookup(s.registry));
+    if (existing) await this.#alterTable(s, existing, next);
+    else await this.#createTable(s, next);
   }
 
-  async #deleteMissing(tx: Queryable, inputs: unknown[]): Promise<SchemaChange[]> {
+  async #deleteMissing(s: Staging, inputs: unknown[]): Promise<void> {
     const keep = new Set(
       inputs.flatMap((i) => [(i as Collection).id, (i as Collection).name?.toLowerCase()]),
     );
-    const changes: SchemaChange[] = [];
-    for (const c of this.registry.all()) {
+    for (const c of s.registry.all()) {
       if (c.system || keep.has(c.id) || keep.has(c.name.toLowerCase())) continue;
-      this.#ensureNotReferenced(c, keep);
-      await this.#dropTable(tx, c);
-      changes.push({ action: 'delete', collection: c });
+      await this.#dropTable(s, c, keep);
     }
-    return changes;
   }
 
-  /** Runs one schema change in a transaction, then tells the listeners. */
-  async #change(record: boolean, fn: (tx: Queryable) => Promise<SchemaChange>): Promise<Collection> {
-    let change: SchemaChange | undefined;
-    await this.#guarded(async (tx) => {
-      change = await fn(tx);
-      if (record) await this.#record(tx, [change]);
-    });
-    this.#emit(change!);
-    return change!.collection;
+  async #createTable(s: Staging, next: Collection): Promise<void> {
+    for (const sql of createTableSql(next, this.#options.db.dialect)) await s.tx.run(sql);
+    await saveCollection(s.tx, next);
+    s.registry.put(next);
+    s.changes.push({ action: 'create', collection: next });
+  }
+
+  async #alterTable(s: Staging, existing: Collection, next: Collection): Promise<void> {
+    for (const sql of alterTableSql(existing, next, this.#options.db.dialect)) await s.tx.run(sql);
+    await saveCollection(s.tx, next);
+    s.registry.put(next);
+    s.changes.push({ action: 'update', collection: next });
+  }
+
+  async #dropTable(s: Staging, collection: Collection, ignoring: Set<string> = new Set()): Promise<void> {
+    ensureNotReferenced(s.registry, collection, ignoring);
+    for (const sql of dropIndexesSql(collection, this.#options.db.dialect)) await s.tx.run(sql);
+    await s.tx.run(`DROP TABLE ${this.#options.db.dialect.quote(collection.name)}`);
+    await deleteCollectionRow(s.tx, collection.id);
+    s.registry.remove(collection.id);
+    s.changes.push({ action: 'delete', collection });
   }
 
   /**
-   * Keeps the in-memory view equal to what is committed: a change that throws puts
-   * back the view it started from (other transactions of the same commit group keep
-   * theirs); a commit that fails after the change ran reloads everything.
+   * Runs one schema change: waits its turn, stages it in a transaction (writing the
+   * migration file when `record`), swaps the registry in after commit, tells listeners.
+   * A migration file whose transaction did not commit is removed.
    */
-  async #guarded(fn: (tx: Queryable) => Promise<void>): Promise<void> {
-    let ran = false;
-    try {
-      await this.#options.db.transaction(async (tx) => {
-        const snapshot = this.registry.all();
-        try {
-          await fn(tx);
-          ran = true;
-        } catch (error) {
-          this.registry.replaceAll(snapshot);
-          throw error;
-        }
-      });
-    } catch (error) {
-      if (ran) await this.load();
-      throw error;
-    }
+  async #change(record: boolean, fn: (s: Staging) => Promise<void>): Promise<SchemaChange[]> {
+    const run = this.#queue.then(async () => {
+      const staging: Staging = { tx: this.#options.db, registry: this.registry.clone(), changes: [] };
+      let file: string | null = null;
+      try {
+        await this.#options.db.transaction(async (tx) => {
+          staging.tx = tx;
+          await fn(staging);
+          if (record) file = await this.#record(tx, staging.changes);
+        });
+      } catch (error) {
+        if (file && this.#options.migrationsDir) await removeMigrationFile(this.#options.migrationsDir, file);
+        throw error;
+      }
+      this.registry.replaceAll(staging.registry.all());
+      for (const change of staging.changes) for (const listener of this.#listeners) listener(change);
+      return staging.changes;
+    });
+    this.#queue = run.catch(() => {});
+    return run;
   }
 
-  /** Writes the migration file and marks it applied in this data dir, inside the transaction. */
-  async #record(tx: Queryable, changes: SchemaChange[]): Promise<void> {
+  /** Writes the migration file (secrets left out) and marks it applied here; answers its name. */
+  async #record(tx: Queryable, changes: SchemaChange[]): Promise<string | null> {
     const dir = this.#options.migrationsDir;
-    const operations = changes.filter((c) => c.action !== 'truncate').map(toOperation);
-    if (!dir || operations.length === 0) return;
-    const file = await writeMigrationFile(dir, operations);
+    if (!dir || changes.length === 0) return null;
+    const file = await writeMigrationFile(dir, changes.map(toOperation));
     try {
       await tx.run(`INSERT INTO "_migrations" ("file", "applied") VALUES (?, ?)`, [file, Date.now()]);
     } catch (error) {
       await removeMigrationFile(dir, file);
       throw error;
     }
+    return file;
   }
 
-  #ensureNotReferenced(target: Collection, ignoring: Set<string> = new Set()): void {
-    for (const c of this.registry.all()) {
-      if (c.id === target.id || ignoring.has(c.id)) continue;
-      const ref = c.fields.find((f) => f.type === 'relation' && f.collectionId === target.id);
-      if (ref) {
-        throw new ApiError(
-          'bad_request',
-          `The collection "${target.name}" is referenced by the relation field "${c.name}.${ref.name}"; remove that field first.`,
-        );
-      }
-    }
-  }
-
-  #lookup(): CollectionLookup {
+  #lookup(registry: CollectionRegistry): CollectionLookup {
     return {
-      byId: (id) => this.registry.byId(id),
-      byName: (name) => this.registry.byName(name),
-      checkRule: (collection, rule) => this.#options.checkRule(collection, rule, this.registry),
+      byId: (id) => registry.byId(id),
+      byName: (name) => registry.byName(name),
+      all: () => registry.all(),
+      checkRule: (collection, rule) => this.#options.checkRule(collection, rule, registry),
     };
-  }
-
-  #emit(change: SchemaChange): void {
-    for (const listener of this.#listeners) listener(change);
   }
 }
 
+function requireIn(registry: CollectionRegistry, idOrName: string): Collection {
+  const found = registry.find(idOrName);
+  if (!found) throw new ApiError('not_found', 'Missing or invalid collection context.');
+  return found;
+}
+
+function ensureNotReferenced(registry: CollectionRegistry, target: Collection, ignoring: Set<string>): void {
+  for (const c of registry.all()) {
+    if (c.id === target.id || ignoring.has(c.id)) continue;
+    const ref = c.fields.find((f) => f.type === 'relation' && f.collectionId === target.id);
+    if (ref) {
+      throw new ApiError(
+        'bad_request',
+        `The collection "${target.name}" is referenced by the relation field "${c.name}.${ref.name}"; remove that field first.`,
+      );
+    }
+  }
+}
+
+/** Migration files hold definitions without token secrets: each data dir keeps its own. */
 function toOperation(change: SchemaChange): MigrationOperation {
-  if (change.action === 'delete')
+  if (change.action === 'delete') {
     return { action: 'delete', collection: { id: change.collection.id, name: change.collection.name } };
-  return { action: 'upsert', collection: change.collection };
+  }
+  return { action: 'upsert', collection: withoutSecrets(change.collection) };
 }

@@ -1,7 +1,8 @@
 import type { DbDriver, Queryable } from '../../db/driver.ts';
 import type { Collection } from '../collection-types.ts';
 import type { CollectionRegistry } from '../collections/collection-registry.ts';
-import type { RecordContext } from './record-context.ts';
+import { type RecordContext, superuserContext } from './record-context.ts';
+import { referencingFields } from './record-relations.ts';
 import type { RecordDeps, RecordLimits } from './record-deps.ts';
 import { deleteRecord } from './record-delete.ts';
 import { type Expandable, expandRecords, parseExpand } from './record-expand.ts';
@@ -92,6 +93,29 @@ export class RecordsService {
   }
 
   /**
+   * Deletes every record of a collection in one transaction, settling relations that
+   * point at them as single deletes do (cascade, clear, or refuse when required).
+   * Bulk work: no per-record events.
+   */
+  async truncate(collection: Collection): Promise<void> {
+    const ctx = superuserContext();
+    const q = this.#deps.db.dialect.quote;
+    const referenced = referencingFields(this.#deps, collection).length > 0;
+    await this.#deps.db.transaction(async (tx) => {
+      if (!referenced) {
+        await tx.run(`DELETE FROM ${q(collection.name)}`);
+        return;
+      }
+      const rows = await tx.all<{ id: string }>(`SELECT ${q('id')} AS id FROM ${q(collection.name)}`);
+      for (const { id } of rows) {
+        if (await tx.get(`SELECT 1 AS found FROM ${q(collection.name)} WHERE ${q('id')} = ?`, [id])) {
+          await deleteRecord(this.#deps, tx, collection, id, { ...ctx, tx, afterCommit: [] });
+        }
+      }
+    });
+  }
+
+  /**
    * The API form of rows: visible fields, then `expand` (each level under the
    * related collection's view rule for this caller).
    */
@@ -110,6 +134,11 @@ export class RecordsService {
   }
 
   async #write<T>(ctx: RecordContext, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    if (ctx.tx && !ctx.afterCommit) {
+      throw new Error(
+        'a RecordContext with a transaction needs an afterCommit list, or its events would be lost',
+      );
+    }
     return ctx.tx ? fn(ctx.tx) : this.#deps.db.transaction(fn);
   }
 

@@ -34,6 +34,10 @@ export const sqliteDialect: Dialect = {
     return `(CASE WHEN ${expr} IS NULL OR ${expr} = '' THEN 0 ELSE json_array_length(${this.jsonArray(expr)}) END)`;
   },
 
+  jsonLastItem(expr) {
+    return `(CASE WHEN (CASE WHEN json_valid(${expr}) THEN json_type(${expr}) = 'array' ELSE 0 END) THEN json_extract(${expr}, '$[#-1]') END)`;
+  },
+
   jsonExtract(expr, pathParam) {
     return `(CASE WHEN json_valid(${expr}) THEN json_extract(${expr}, ${pathParam}) END)`;
   },
