@@ -127,7 +127,7 @@ export class AuthService {
     create: async (email: string, password: string): Promise<void> => {
       await this.#records.create(
         this.#superusersCollection(),
-        { email, password, verified: true },
+        { email, password, passwordConfirm: password, verified: true },
         superuserContext(),
       );
     },
@@ -138,7 +138,7 @@ export class AuthService {
       await this.#records.update(
         this.#superusersCollection(),
         String(existing.id),
-        { password },
+        { password, passwordConfirm: password },
         superuserContext(),
       );
     },
