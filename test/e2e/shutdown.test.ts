@@ -31,10 +31,11 @@ async function start(args: string[] = []): Promise<ProcessServer> {
 }
 
 /**
- * A create whose body arrives in two halves: the first now, the rest when `finish()` is
- * called. Until then the request is in flight on its own connection.
+ * A create whose body arrives in two halves: the first once the server has read the
+ * headers (it answered `100 Continue`), the rest when `finish()` is called. Until then
+ * the request is in flight on its own connection.
  */
-function slowCreate(server: ProcessServer, title: string) {
+async function slowCreate(server: ProcessServer, title: string) {
   const body = Buffer.from(JSON.stringify({ title, n: 1 }));
   const half = Math.floor(body.length / 2);
   const { hostname, port } = new URL(server.url);
@@ -44,7 +45,7 @@ function slowCreate(server: ProcessServer, title: string) {
     method: 'POST',
     path: '/api/collections/items/records',
     agent: false,
-    headers: { 'content-type': 'application/json', 'content-length': body.length },
+    headers: { 'content-type': 'application/json', 'content-length': body.length, expect: '100-continue' },
   });
   const response = new Promise<{ status: number; body: any }>((resolve, reject) => {
     request.on('error', reject);
@@ -54,6 +55,9 @@ function slowCreate(server: ProcessServer, title: string) {
       res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
     });
   });
+  response.catch(() => {});
+  request.flushHeaders();
+  await new Promise((resolve) => request.once('continue', resolve));
   request.write(body.subarray(0, half));
   return { response, finish: () => request.end(body.subarray(half)) };
 }
@@ -117,9 +121,10 @@ describe('graceful shutdown', { concurrency: true }, () => {
   it('SIGTERM: in-flight requests finish with 200, new connections are refused, exit 0, data reopens', async (t) => {
     const server = await start();
     try {
-      const slow = slowCreate(server, 'slow one');
+      const slow = await slowCreate(server, 'slow one');
       const load = writers(server, 16);
-      await sleep(300);
+      const deadline = Date.now() + 5000;
+      while (load.acked.size < 20 && Date.now() < deadline) await sleep(20);
       const ackedBeforeSignal = load.acked.size;
       server.child.kill('SIGTERM');
       await untilStderr(server, /Received SIGTERM/);
@@ -164,9 +169,12 @@ describe('graceful shutdown', { concurrency: true }, () => {
       const closed = new Promise((resolve) => socket.on('close', resolve));
       socket.write(
         `POST /api/collections/items/records HTTP/1.1\r\nHost: ${hostname}\r\n` +
-          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
       );
-      await sleep(200);
+      while (!raw.includes('100 Continue')) await sleep(10);
+      raw = '';
+      socket.write(body.slice(0, 5));
+      await sleep(50);
       server.child.kill('SIGTERM');
       await untilStderr(server, /Received SIGTERM/);
       await connectionRefused(server);
@@ -193,8 +201,7 @@ describe('graceful shutdown', { concurrency: true }, () => {
     it(`a second signal during a long shutdown exits at once (${first} then ${second})`, async () => {
       const server = await start();
       try {
-        const slow = slowCreate(server, 'never finished');
-        slow.response.catch(() => {});
+        const slow = await slowCreate(server, 'never finished');
         await sleep(100);
         server.child.kill(first);
         await untilStderr(server, new RegExp(`Received ${first}`));
@@ -221,8 +228,7 @@ describe('graceful shutdown', { concurrency: true }, () => {
         body: JSON.stringify({ title: 'before' }),
       });
       const before: any = await ok.json();
-      const slow = slowCreate(server, 'never finished');
-      slow.response.catch(() => {});
+      const slow = await slowCreate(server, 'never finished');
       await sleep(100);
       const sent = Date.now();
       server.child.kill('SIGTERM');
