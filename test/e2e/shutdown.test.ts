@@ -201,8 +201,8 @@ describe('graceful shutdown', { concurrency: true }, () => {
     it(`a second signal during a long shutdown exits at once (${first} then ${second})`, async () => {
       const server = await start();
       try {
-        const slow = await slowCreate(server, 'never finished');
-        await sleep(100);
+        await slowCreate(server, 'never finished'); // holds the shutdown open
+        await sleep(50);
         server.child.kill(first);
         await untilStderr(server, new RegExp(`Received ${first}`));
         await sleep(200);
@@ -228,8 +228,8 @@ describe('graceful shutdown', { concurrency: true }, () => {
         body: JSON.stringify({ title: 'before' }),
       });
       const before: any = await ok.json();
-      const slow = await slowCreate(server, 'never finished');
-      await sleep(100);
+      await slowCreate(server, 'never finished'); // holds the shutdown open
+      await sleep(50);
       const sent = Date.now();
       server.child.kill('SIGTERM');
       const exit = await Promise.race([server.exited, sleep(5000, 'timeout' as const, { ref: false })]);
