@@ -366,6 +366,32 @@ const scenarios: Scenario[] = [
     status: 400,
     data: { listRule: 'validation_invalid_rule' },
   },
+  {
+    name: 'injection in the collections list filter',
+    path: `/api/collections${q({ filter: `name = "x' OR 1=1 --"` })}`,
+    superuser: true,
+    status: 200,
+    check: (body) => assert.equal(body.totalItems, 0),
+  },
+  {
+    name: 'injection in the collections list sort',
+    path: `/api/collections${q({ sort: 'name; DROP TABLE posts' })}`,
+    superuser: true,
+    status: 400,
+  },
+  {
+    name: 'injection in a collection view',
+    path: `/api/collections/${encodeURIComponent(`posts' OR '1'='1`)}`,
+    superuser: true,
+    status: 404,
+  },
+  {
+    name: 'injection in a collection delete',
+    method: 'DELETE',
+    path: `/api/collections/${encodeURIComponent(`posts" OR 1=1 --`)}`,
+    superuser: true,
+    status: 404,
+  },
   // prototype keys
   {
     name: '__proto__ key in a body',
@@ -412,6 +438,17 @@ const scenarios: Scenario[] = [
   { name: '__proto__ in sort', path: P + q({ sort: '__proto__' }), status: 400 },
   { name: 'constructor in filter', path: P + q({ filter: 'constructor = 1' }), status: 400 },
   // long ids and NUL bytes
+  {
+    name: 'a 5000-character collection name',
+    path: `/api/collections/${'c'.repeat(5000)}/records`,
+    status: 404,
+  },
+  {
+    name: 'a URL over the 16 KiB header limit',
+    path: P + q({ filter: `title = "${'x'.repeat(20_000)}"` }),
+    status: 431,
+    todo: "Node/Fastify's clientErrorHandler answers {error, message, statusCode}; needs a clientErrorHandler and a 431 entry in the error catalogue",
+  },
   { name: 'a 400-character id', path: `${P}/${'a'.repeat(400)}`, status: 404 },
   { name: 'a 5000-character id', path: `${P}/${'a'.repeat(5000)}`, status: 404 },
   { name: 'a badly percent-encoded id', path: `${P}/%E0%A4%A`, status: 400 },
