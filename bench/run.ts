@@ -19,6 +19,7 @@ import {
   type IdleMemory,
   idleRss,
   peakRss,
+  pinCpus,
   runBasaltCli,
   type ServerChild,
   startBasalt,
@@ -30,12 +31,13 @@ const HELP = `Usage: npm run bench -- [flags]    (or: node bench/run.ts [flags])
 
   --duration S       seconds measured per scenario and server (default 10, env BENCH_DURATION)
   --rounds N         split each duration into N interleaved rounds (A B C, C B A, …) so drift in
-                     the machine's load hits every server alike (default 2, env BENCH_ROUNDS)
+                     the machine's load hits every server alike (default 4, env BENCH_ROUNDS)
   --warmup S         seconds of untimed load before each measurement (default 2, env BENCH_WARMUP)
   --connections N    concurrent connections (default 50, env BENCH_CONNECTIONS)
   --seed N           records seeded into each server (default 100000, env BENCH_SEED)
   --scenarios LIST   comma-separated subset of view,list,create (default all)
   --no-superuser     skip Basalt's superuser-token variant of view and list
+  --no-pin           don't pin the load generator to CPU 0 and the servers to CPU 1 (taskset)
   --quick            a smoke run: 4 s measured, 1 s warm-up, 20000 records
   --profile          CPU-profile Basalt during its first round of each scenario; print the hot spots
   --log-level LEVEL  Basalt's --log-level (default: Basalt's own default, info)
@@ -50,7 +52,11 @@ interface Row {
   scenario: Scenario['name'];
   server: 'baseline' | 'basalt (guest)' | 'basalt (superuser)';
   measurement: Measurement;
+  /** median of the per-round ratios to the baseline: what the target is checked against */
   ratio?: number;
+  roundRatios?: number[];
+  /** total requests/s over the baseline's, for reference */
+  throughputRatio?: number;
   target?: number;
   profile?: { file: string; summary: ProfileSummary };
 }
@@ -74,6 +80,8 @@ async function main(): Promise<void> {
     `Basalt vs baseline: ${options.seed} records, ${options.connections} connections, ${options.warmup} s warm-up + ${options.duration} s per run; data in ${root}`,
   );
 
+  const pinned = options.pin && pinCpus();
+  if (options.pin && !pinned) log('not pinning CPUs: needs taskset and 2 CPUs');
   const baselineDir = mkdirIn(root, 'baseline');
   const basaltDir = mkdirIn(root, 'basalt');
   let t = performance.now();
@@ -132,8 +140,18 @@ async function main(): Promise<void> {
       const measurement = combine(parts.get(server)!);
       if (server === 'baseline') rows.push({ scenario: scenario.name, server, measurement });
       else {
-        const ratio = measurement.requestsPerSecond / base.requestsPerSecond;
-        const row: Row = { scenario: scenario.name, server, measurement, ratio, target: scenario.target };
+        // each round against the baseline's round next to it in time, then the median:
+        // a burst of other work on the machine skews one pair, not the result
+        const roundRatios = measurement.rounds!.map((rps, i) => rps / base.rounds![i]);
+        const row: Row = {
+          scenario: scenario.name,
+          server,
+          measurement,
+          ratio: median(roundRatios),
+          roundRatios,
+          throughputRatio: measurement.requestsPerSecond / base.requestsPerSecond,
+          target: scenario.target,
+        };
         row.profile = profiles.get(server);
         rows.push(row);
       }
@@ -142,7 +160,7 @@ async function main(): Promise<void> {
 
   const peak = peakRss(basalt.child.pid!);
   const load = { before: loadBefore, after: loadavg()[0] };
-  const report = { rows, memory, peak, seedSeconds, load };
+  const report = { rows, memory, peak, seedSeconds, load, pinned };
   console.log(`\n${formatTable(report)}`);
   for (const row of rows.filter((r) => r.profile)) {
     console.log(
@@ -165,6 +183,8 @@ interface Report {
   seedSeconds: number;
   /** 1-minute load average when measuring began and ended: above the core count, others shared the CPU */
   load: { before: number; after: number };
+  /** load generator on CPU 0, servers on CPU 1 */
+  pinned: boolean;
 }
 
 function formatTable(report: Report): string {
@@ -216,7 +236,8 @@ function formatTable(report: Report): string {
       `  ${name.padEnd(8)} after gc: ${describeMemory(report.memory[name].afterGc)}`,
     ]),
     `basalt seeding via /api/batch: ${report.seedSeconds.toFixed(1)} s`,
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ` +
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ` +
+      `${report.pinned ? 'load generator pinned to CPU 0, servers to CPU 1' : 'not pinned'}; ` +
       `load average ${report.load.before.toFixed(1)} at start, ${report.load.after.toFixed(1)} at end` +
       (Math.max(report.load.before, report.load.after) > cpus().length + 0.5
         ? ' (BUSY: other work shared the CPU, numbers are noisy)'
@@ -236,6 +257,7 @@ function writeResults(report: Report): string {
       memory: { ...report.memory, basaltPeakRssBytes: report.peak, targetMb: MEMORY_TARGET_MB },
       seedSeconds: report.seedSeconds,
       loadAverage: report.load,
+      pinned: report.pinned,
       rows: report.rows,
     },
     null,
@@ -265,6 +287,7 @@ function readOptions() {
       seed: { type: 'string', default: process.env.BENCH_SEED },
       scenarios: { type: 'string', default: 'view,list,create' },
       superuser: { type: 'boolean', default: true },
+      pin: { type: 'boolean', default: true },
       quick: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'log-level': { type: 'string' },
@@ -292,10 +315,11 @@ function readOptions() {
     duration: number(values.duration, values.quick ? 4 : 10, 'duration'),
     warmup: number(values.warmup, values.quick ? 1 : 2, 'warmup'),
     connections: number(values.connections, 50, 'connections'),
-    rounds: Math.max(1, Math.round(number(values.rounds, 2, 'rounds'))),
+    rounds: Math.max(1, Math.round(number(values.rounds, values.quick ? 2 : 4, 'rounds'))),
     seed: Math.max(1000, number(values.seed, values.quick ? 20_000 : 100_000, 'seed')),
     scenarios,
     superuser: values.superuser,
+    pin: values.pin,
     profile: values.profile,
     logLevel: values['log-level'],
     strict: values.strict,
@@ -328,6 +352,12 @@ function log(message: string): void {
 
 function seconds(since: number): string {
   return ((performance.now() - since) / 1000).toFixed(1);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** How far apart the rounds' throughputs were: (max - min) / mean, as ±%. */

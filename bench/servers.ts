@@ -2,15 +2,31 @@
  * Starting and stopping the two servers under test as child processes, so the load
  * generator (in the parent) never shares their event loop.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE = process.execPath;
 const PRELOAD = ['--expose-gc', '--import', join(ROOT, 'bench/server-preload.ts')];
+
+let serverCpu: number | undefined;
+
+/**
+ * Pins this process (the load generator) to CPU 0 and the servers started after this to
+ * CPU 1, so each side has one core of its own whatever else runs on the machine; answers
+ * false (and pins nothing) without `taskset` or with fewer than 2 CPUs.
+ */
+export function pinCpus(): boolean {
+  if (availableParallelism() < 2) return false;
+  const pinned = spawnSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+  if (pinned.status !== 0) return false;
+  serverCpu = 1;
+  return true;
+}
 
 export interface ServerChild {
   name: string;
@@ -172,7 +188,9 @@ async function start(
   readyPath: string,
 ): Promise<ServerChild> {
   const log = openSync(logFile, 'a');
-  const child = spawn(NODE, args, { cwd: ROOT, stdio: ['ignore', log, log, 'ipc'] });
+  const [command, argv] =
+    serverCpu === undefined ? [NODE, args] : ['taskset', ['-c', String(serverCpu), NODE, ...args]];
+  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', log, log, 'ipc'] });
   const server = { name, url, child, logFile };
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
