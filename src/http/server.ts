@@ -40,7 +40,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // URLs the router rejects before any route: a too-long id is just not found; bad encoding is a 400
     frameworkErrors: (error, request, reply) =>
-      error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? handleNotFound(request, reply) : handleError(error, request, reply),
+      error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? handleNotFound(request, reply)
+        : handleError(error, request, reply),
+    clientErrorHandler: answerClientError,
   });
 
   acceptJsonWithEmptyBody(server);
@@ -61,7 +64,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // a request on a connection that was busy when shutdown began (Fastify adds Connection: close)
-    if (closing) return reply.code(503).send(new ApiError('unavailable', 'The server is shutting down; retry the request.').toJSON());
+    if (closing)
+      return reply
+        .code(503)
+        .send(new ApiError('unavailable', 'The server is shutting down; retry the request.').toJSON());
   });
   server.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -81,6 +87,25 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   server.setErrorHandler(handleError);
   server.setNotFoundHandler(handleNotFound);
   return server;
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (URL or headers over
+ * the size limit, a request that took too long) still get the PocketBase shape.
+ */
+function answerClientError(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (!socket.writable) return void socket.destroy();
+  const kind =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'headers_too_large'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'request_timeout'
+        : 'bad_request';
+  const apiError = new ApiError(kind);
+  const body = JSON.stringify(apiError.toJSON());
+  socket.end(
+    `HTTP/1.1 ${apiError.status} ${kind.replaceAll('_', ' ')}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**

@@ -20,9 +20,11 @@ export const ERRORS = {
   not_found: { status: 404, message: "The requested resource wasn't found." },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
+  request_timeout: { status: 408, message: 'The request took too long to arrive.' },
   payload_too_large: { status: 413, message: 'Request entity too large.' },
   unsupported_media_type: { status: 415, message: 'Unsupported content type.' },
   too_many_requests: { status: 429, message: 'Too many requests.' },
+  headers_too_large: { status: 431, message: 'The request URL or headers are too large.' },
   internal: { status: 500, message: 'Something went wrong while processing your request.' },
   unavailable: { status: 503, message: 'The service is not available right now.' },
 } as const;
