@@ -48,6 +48,22 @@ describe('SDK: access rules', () => {
     assert.equal(alice.authStore.isSuperuser, false);
   });
 
+  test('auth records: passwordConfirm must match; users refresh their own token', async () => {
+    const err = await expectApiError(
+      pb
+        .collection(users)
+        .create({ email: 'carl@example.com', password: PASSWORD, passwordConfirm: 'different-1' }),
+      400,
+    );
+    assert.equal(err.data.passwordConfirm?.code, 'validation_values_mismatch');
+    const refreshed = await alice.collection(users).authRefresh();
+    assert.equal(refreshed.record.email, 'alice@example.com');
+    await expectApiError(
+      alice.collection(users).authWithPassword('alice@example.com', 'wrong-password'),
+      400,
+    );
+  });
+
   test('listRule "" lets guests list; null → 403 for guests, superuser still lists', async () => {
     const open = await docs({ listRule: '' });
     await pb.collection(open.name).create({ title: 'a' });
