@@ -129,15 +129,14 @@ describe('SDK: expand and fields', () => {
     }
   });
 
-  // PocketBase skips unknown expand paths (apis/record_crud_test.go "expand relations":
-  // `expand=rel_one,rel_many.rel,missing` → 200). Basalt answers 400 invalid_expand, which
-  // docs/errors.md and test/e2e/bad-input.test.ts currently require.
-  test('unknown expand paths are ignored', {
-    todo: 'Basalt answers 400 invalid_expand; PocketBase ignores unknown expand paths',
-  }, async () => {
-    const r = await pb.collection(c.posts).getOne(ids.p1, { expand: 'nosuchfield' });
-    assert.equal(r.id, ids.p1);
-    assert.equal(r.expand?.nosuchfield, undefined);
+  // A deliberate difference: PocketBase skips unknown expand paths (200); Basalt answers
+  // 400 naming the path, so a typo in `expand` is found instead of silently ignored.
+  test('an unknown expand path is a 400 naming it', async () => {
+    await assert.rejects(pb.collection(c.posts).getOne(ids.p1, { expand: 'nosuchfield' }), (e: any) => {
+      assert.equal(e.status, 400);
+      assert.match(e.response.message, /nosuchfield/);
+      return true;
+    });
   });
 
   test('fields picks top-level keys', async () => {
