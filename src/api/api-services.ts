@@ -1,3 +1,4 @@
+import type { ApiKeysService } from '../auth/api-keys/index.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { DbDriver } from '../db/driver.ts';
 import type { CollectionsService } from '../data/collections/collections-service.ts';
@@ -10,6 +11,7 @@ export interface ApiServices {
   collections: CollectionsService;
   records: RecordsService;
   auth: AuthService;
+  apiKeys: ApiKeysService;
   settings: SettingsService;
   /** readiness: false while draining */
   isReady(): boolean;

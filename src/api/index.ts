@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiServices } from './api-services.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
+import { registerBasaltKeysRoutes } from './basalt-keys-routes.ts';
 import { registerBatchRoutes } from './batch-routes.ts';
 import { registerCollectionRoutes } from './collections-routes.ts';
 import { registerHealthRoutes } from './health-routes.ts';
@@ -19,4 +20,5 @@ export function registerApi(server: FastifyInstance, services: ApiServices): voi
   registerAuthRoutes(server, services);
   registerBatchRoutes(server, services);
   registerSettingsRoutes(server, services);
+  registerBasaltKeysRoutes(server, services);
 }

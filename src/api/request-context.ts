@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthPrincipal, RecordContext } from '../data/records/record-context.ts';
 import { ApiError } from '../lib/errors.ts';
 import type { ApiServices } from './api-services.ts';
+import { resolveApiKeyPrincipal, withApiKey } from './basalt-keys-principal.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,17 +18,19 @@ export function registerPrincipal(server: FastifyInstance, services: ApiServices
     request.principal = await services.auth.resolveToken(request.headers.authorization);
     if (request.principal)
       request.principalLabel = `${request.principal.collection.name}/${request.principal.record.id}`;
+    else await resolveApiKeyPrincipal(request, services);
   });
 }
 
 /** The records context of a request. */
 export function recordContext(request: FastifyRequest, services: ApiServices): RecordContext {
-  return services.auth.contextFor(request.principal, {
+  const ctx = services.auth.contextFor(request.principal, {
     query: stringValues(request.query),
     headers: stringValues(request.headers),
     method: request.method,
     context: 'default',
   });
+  return withApiKey(request, ctx);
 }
 
 /** Throws 403 unless a superuser is asking (401 when nobody is signed in). */

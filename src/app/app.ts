@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerApi } from '../api/index.ts';
+import { ApiKeysService } from '../auth/api-keys/index.ts';
 import { AuthService } from '../auth/auth-service.ts';
 import { type Config, defaultConfig } from '../config/index.ts';
 import type { DbDriver } from '../db/driver.ts';
@@ -26,6 +27,7 @@ export interface BasaltServices {
   collections: CollectionsService;
   records: RecordsService;
   auth: AuthService;
+  apiKeys: ApiKeysService;
   settings: SettingsService;
 }
 
@@ -80,7 +82,7 @@ export class BasaltApp {
     await auth.ensureSuperusers();
     const settings = new SettingsService(db);
     await settings.load();
-    this.#services = { db, collections, records, auth, settings };
+    this.#services = { db, collections, records, auth, apiKeys: new ApiKeysService(db), settings };
   }
 
   /** Bootstraps, then listens; resolves with the URL once accepting connections. */
@@ -120,6 +122,8 @@ export class BasaltApp {
     this.#closing ??= (async () => {
       this.#draining = true;
       await this.#server?.close();
+      // last-used times of API keys are batched in memory; keep them
+      await this.#services?.apiKeys.flush().catch(() => {});
       await this.#services?.db.close();
       this.logger.flush?.();
     })();
