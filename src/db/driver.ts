@@ -34,6 +34,22 @@ export interface DbCapabilities {
   skipLocked: boolean;
   /** DDL runs inside transactions and rolls back with them */
   transactionalDdl: boolean;
+  /** `snapshot()` is available: an online, consistent copy of the whole database (backups) */
+  snapshot?: boolean;
+}
+
+/** How far a snapshot has got, in bytes of the database copied. */
+export interface SnapshotProgress {
+  done: number;
+  total: number;
+}
+
+/** What a finished snapshot is: the format a restore needs to read it back. */
+export interface SnapshotInfo {
+  /** the snapshot's format, e.g. `sqlite` (a database file); restores refuse other formats */
+  format: string;
+  /** size of the copy in bytes */
+  bytes: number;
 }
 
 /**
@@ -57,6 +73,16 @@ export interface DbDriver extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs several statements of DDL separated by `;` (no parameters), in a transaction. */
   exec(sql: string): Promise<void>;
+  /**
+   * Writes an online, consistent copy of the whole database to `destinationPath` (a new
+   * file; an existing one is replaced). The copy holds every transaction committed before
+   * the call and none that commits after its read point is fixed; writes keep running
+   * meanwhile. Present when `capabilities.snapshot` is true.
+   */
+  snapshot?(
+    destinationPath: string,
+    onProgress?: (progress: SnapshotProgress) => void,
+  ): Promise<SnapshotInfo>;
   /** Write-path statistics for metrics: queue depth and the size of the last commit group. */
   stats(): DbStats;
   close(): Promise<void>;

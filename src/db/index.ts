@@ -8,6 +8,8 @@ export type {
   Queryable,
   Row,
   RunResult,
+  SnapshotInfo,
+  SnapshotProgress,
   SqlValue,
 } from './driver.ts';
 export { DB_ERROR_CODES, DbError } from './driver.ts';

@@ -11,10 +11,13 @@ import {
   type Queryable,
   type Row,
   type RunResult,
+  type SnapshotInfo,
+  type SnapshotProgress,
   type SqlValue,
 } from '../driver.ts';
 import type { DbLogger, OpenDbOptions } from '../open-db.ts';
 import { SqliteConnection, toDbError } from './sqlite-connection.ts';
+import { snapshotSqlite } from './sqlite-snapshot.ts';
 import { type GroupCommitLimits, SqliteWriteQueue } from './sqlite-write-queue.ts';
 
 /** SQLite driver options: the common ones plus group-commit bounds. */
@@ -112,7 +115,12 @@ interface SqliteParts {
  */
 export class SqliteDriver implements DbDriver {
   readonly dialect = sqliteDialect;
-  readonly capabilities: DbCapabilities = { groupCommit: true, skipLocked: false, transactionalDdl: true };
+  readonly capabilities: DbCapabilities = {
+    groupCommit: true,
+    skipLocked: false,
+    transactionalDdl: true,
+    snapshot: true,
+  };
   /** the database file (for `:memory:`, its temporary file) */
   readonly filename: string;
   #writer: SqliteConnection;
@@ -172,6 +180,15 @@ export class SqliteDriver implements DbDriver {
   async whileWritesPaused<T>(fn: () => Promise<T>): Promise<T> {
     this.#assertOpen();
     return this.#queue.whileWritesPaused(fn);
+  }
+
+  /** An online copy of the database file as of the call (see sqlite-snapshot.ts). */
+  async snapshot(
+    destinationPath: string,
+    onProgress?: (progress: SnapshotProgress) => void,
+  ): Promise<SnapshotInfo> {
+    this.#assertOpen();
+    return snapshotSqlite(this.filename, destinationPath, onProgress);
   }
 
   /** Waits for queued transactions, optimizes, checkpoints the WAL and closes. Idempotent. */
