@@ -13,6 +13,7 @@ const RANKS: Record<string, number> = {
   lib: 0,
   config: 0,
   db: 1,
+  hooks: 1,
   data: 2,
   settings: 2,
   auth: 3,

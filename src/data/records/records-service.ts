@@ -1,15 +1,22 @@
-import type { DbDriver, Queryable } from '../../db/driver.ts';
+import type { DbDriver } from '../../db/driver.ts';
 import type { Collection } from '../collection-types.ts';
 import type { CollectionRegistry } from '../collections/collection-registry.ts';
 import { type RecordContext, superuserContext } from './record-context.ts';
 import { referencingFields } from './record-relations.ts';
 import type { RecordDeps, RecordLimits } from './record-deps.ts';
-import { deleteRecord } from './record-delete.ts';
+import { type DeletedRecord, deleteRecord } from './record-delete.ts';
 import { type Expandable, expandRecords, parseExpand } from './record-expand.ts';
 import { type ListParams, type ListResult, parseListParams } from './record-list-params.ts';
 import { type RecordJSON, type RecordRow, recordToJSON } from './record-output.ts';
 import { listRecords, viewRecord } from './record-read.ts';
 import { insertRecord, updateRecord } from './record-write.ts';
+import { RecordHooks } from './record-hooks.ts';
+import {
+  recordSuccessEvents,
+  recordWriteEvent,
+  stoppedByHook,
+  type WriteContext,
+} from './record-hook-events.ts';
 
 /** A committed record change, delivered to listeners after the transaction commits. */
 export interface RecordEvent {
@@ -25,6 +32,8 @@ export interface RecordsServiceOptions {
   db: DbDriver;
   registry: CollectionRegistry;
   limits: RecordLimits;
+  /** the app's record hooks (a fresh, empty set when omitted) */
+  hooks?: RecordHooks;
 }
 
 /**
@@ -35,9 +44,12 @@ export interface RecordsServiceOptions {
 export class RecordsService {
   readonly #deps: RecordDeps;
   #listeners: ((event: RecordEvent) => void)[] = [];
+  /** before-hooks wrap each write in its transaction; after-hooks run after commit */
+  readonly hooks: RecordHooks;
 
   constructor(options: RecordsServiceOptions) {
     this.#deps = { db: options.db, registry: options.registry, limits: options.limits };
+    this.hooks = options.hooks ?? new RecordHooks();
   }
 
   get limits(): RecordLimits {
@@ -66,9 +78,19 @@ export class RecordsService {
     body: Record<string, unknown>,
     ctx: RecordContext,
   ): Promise<RecordRow> {
-    const row = await this.#write(ctx, (tx) => insertRecord(this.#deps, tx, collection, body, ctx));
-    this.#announce(ctx, [{ action: 'create', collection, record: row }]);
-    return row;
+    return this.#write(ctx, async (wctx) => {
+      const event = {
+        ...recordWriteEvent(this, (n) => this.#deps.registry.find(n), wctx, collection),
+        body,
+        record: null as RecordRow | null,
+      };
+      await this.hooks.create.trigger(event, async (e) => {
+        e.record = await insertRecord(this.#deps, wctx.tx, collection, e.body, wctx);
+      });
+      if (!event.record) throw stoppedByHook('created', this.hooks.create.ids());
+      this.#announce(wctx, [{ action: 'create', collection, record: event.record }]);
+      return event.record;
+    });
   }
 
   async update(
@@ -77,19 +99,44 @@ export class RecordsService {
     body: Record<string, unknown>,
     ctx: RecordContext,
   ): Promise<RecordRow> {
-    const { before, after } = await this.#write(ctx, (tx) =>
-      updateRecord(this.#deps, tx, collection, id, body, ctx),
-    );
-    this.#announce(ctx, [{ action: 'update', collection, record: after, before }]);
-    return after;
+    return this.#write(ctx, async (wctx) => {
+      const base = recordWriteEvent(this, (n) => this.#deps.registry.find(n), wctx, collection);
+      const event = {
+        ...base,
+        id,
+        body,
+        original: null as RecordRow | null,
+        record: null as RecordRow | null,
+      };
+      await this.hooks.update.trigger(event, async (e) => {
+        const { before, after } = await updateRecord(this.#deps, wctx.tx, collection, e.id, e.body, wctx);
+        e.original = before;
+        e.record = after;
+      });
+      if (!event.record || !event.original) throw stoppedByHook('updated', this.hooks.update.ids());
+      this.#announce(wctx, [{ action: 'update', collection, record: event.record, before: event.original }]);
+      return event.record;
+    });
   }
 
   async delete(collection: Collection, id: string, ctx: RecordContext): Promise<void> {
-    const deleted = await this.#write(ctx, (tx) => deleteRecord(this.#deps, tx, collection, id, ctx));
-    this.#announce(
-      ctx,
-      deleted.map((d) => ({ action: 'delete' as const, collection: d.collection, record: d.row })),
-    );
+    await this.#write(ctx, async (wctx) => {
+      const event = {
+        ...recordWriteEvent(this, (n) => this.#deps.registry.find(n), wctx, collection),
+        id,
+        deleted: [] as DeletedRecord[],
+      };
+      let ran = false;
+      await this.hooks.delete.trigger(event, async (e) => {
+        e.deleted = await deleteRecord(this.#deps, wctx.tx, collection, e.id, wctx);
+        ran = true;
+      });
+      if (!ran) throw stoppedByHook('deleted', this.hooks.delete.ids());
+      this.#announce(
+        wctx,
+        event.deleted.map((d) => ({ action: 'delete' as const, collection: d.collection, record: d.row })),
+      );
+    });
   }
 
   /**
@@ -133,20 +180,46 @@ export class RecordsService {
     return items.map((i) => i.json);
   }
 
-  async #write<T>(ctx: RecordContext, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    if (ctx.tx && !ctx.afterCommit) {
-      throw new Error(
-        'a RecordContext with a transaction needs an afterCommit list, or its events would be lost',
-      );
+  /**
+   * Runs `fn` in the caller's transaction, or in a new one whose after-commit work
+   * (events, after-hooks, hooks' own callbacks) is run — and awaited — once it commits.
+   */
+  async #write<T>(ctx: RecordContext, fn: (wctx: WriteContext) => Promise<T>): Promise<T> {
+    if (ctx.tx) {
+      if (!ctx.afterCommit) {
+        throw new Error(
+          'a RecordContext with a transaction needs an afterCommit list, or its events would be lost',
+        );
+      }
+      return fn(ctx as WriteContext);
     }
-    return ctx.tx ? fn(ctx.tx) : this.#deps.db.transaction(fn);
+    const afterCommit: (() => void)[] = [];
+    const result = await this.#deps.db.transaction((tx) => fn({ ...ctx, tx, afterCommit }));
+    for (const work of afterCommit) {
+      try {
+        await (work() as unknown);
+      } catch (error) {
+        this.hooks.onError(error, 'after-commit work');
+      }
+    }
+    return result;
   }
 
-  #announce(ctx: RecordContext, events: RecordEvent[]): void {
-    const deliver = () => {
-      for (const event of events) for (const listener of this.#listeners) listener(event);
-    };
-    if (ctx.tx && ctx.afterCommit) ctx.afterCommit.push(deliver);
-    else if (!ctx.tx) deliver();
+  /** Queues the change for listeners and after-hooks; they run only once the transaction commits. */
+  #announce(ctx: WriteContext, events: RecordEvent[]): void {
+    ctx.afterCommit.push(async () => {
+      for (const event of events) {
+        for (const listener of this.#listeners) {
+          try {
+            listener(event);
+          } catch (error) {
+            this.hooks.onError(error, 'record change listener');
+          }
+        }
+      }
+      for (const { hook, event } of recordSuccessEvents(this.hooks, events, ctx)) {
+        await hook.trigger(event).catch((error) => this.hooks.onError(error, `after-${event.action} hook`));
+      }
+    });
   }
 }
