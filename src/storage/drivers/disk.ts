@@ -1,0 +1,176 @@
+/**
+ * The local filesystem driver: one file per object under a root directory. Writes go
+ * to a temp file in `<root>/.basalt-tmp` (same filesystem), are flushed to disk, then
+ * renamed over the target, so readers never see a partial object and a crash leaves at
+ * most a temp file, which the next start removes.
+ */
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SizeLimit } from '../size-limit.ts';
+import {
+  type ByteRange,
+  type ListPage,
+  type PutOptions,
+  type StorageDriver,
+  StorageError,
+  type StorageObjectInfo,
+} from '../storage-driver.ts';
+import { checkKey, checkPrefix } from '../storage-key.ts';
+
+const TMP = '.basalt-tmp';
+
+/** Opens the disk driver at `root` (created when missing); stale temp files are removed. */
+export async function openDiskStorage(root: string): Promise<StorageDriver> {
+  const abs = resolve(root);
+  await rm(join(abs, TMP), { recursive: true, force: true });
+  await mkdir(join(abs, TMP), { recursive: true });
+  return new DiskStorage(abs);
+}
+
+const isMissing = (error: unknown) =>
+  ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
+
+class DiskStorage implements StorageDriver {
+  readonly capabilities = { metadata: false };
+  readonly #root: string;
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  /** The file path of a key; refuses any key that could land outside the root. */
+  #path(key: string): string {
+    const checked = checkKey(key);
+    if (checked === TMP || checked.startsWith(`${TMP}/`)) {
+      throw new StorageError('invalid_key', `Keys under ${TMP}/ are reserved for temp files.`);
+    }
+    const path = resolve(this.#root, ...checked.split('/'));
+    if (!path.startsWith(this.#root + sep))
+      throw new StorageError('invalid_key', 'The key escapes the root.');
+    return path;
+  }
+
+  #info(key: string, s: { size: number; mtime: Date; mtimeMs: number }): StorageObjectInfo {
+    const etag = `"${Math.trunc(s.mtimeMs * 1000).toString(16)}-${s.size.toString(16)}"`;
+    return { key: checkKey(key), size: s.size, modified: s.mtime, etag };
+  }
+
+  async put(key: string, body: Readable, options: PutOptions = {}): Promise<StorageObjectInfo> {
+    const path = this.#path(key);
+    const tmp = join(this.#root, TMP, randomUUID());
+    try {
+      await pipeline(
+        body,
+        new SizeLimit(options.maxSize),
+        createWriteStream(tmp, { flags: 'wx', flush: true }),
+      );
+      await renameInto(tmp, path);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+    return this.#info(key, await stat(path));
+  }
+
+  async get(key: string, range?: ByteRange): Promise<{ info: StorageObjectInfo; body: Readable } | null> {
+    const path = this.#path(key);
+    // open first, so the info and the bytes come from the same file even if it is replaced meanwhile
+    const handle = await open(path).catch((error) => (isMissing(error) ? null : Promise.reject(error)));
+    if (!handle) return null;
+    const s = await handle.stat();
+    if (!s.isFile()) {
+      await handle.close();
+      return null;
+    }
+    const body = handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+    return { info: this.#info(key, s), body };
+  }
+
+  async head(key: string): Promise<StorageObjectInfo | null> {
+    const s = await stat(this.#path(key)).catch((error) => (isMissing(error) ? null : Promise.reject(error)));
+    return s?.isFile() ? this.#info(key, s) : null;
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.#path(key);
+    await unlink(path).catch((error) => (isMissing(error) ? undefined : Promise.reject(error)));
+    // prune now-empty folders so the tree does not fill with empty record directories
+    for (let dir = dirname(path); dir.startsWith(this.#root + sep); dir = dirname(dir)) {
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        break;
+    }
+  }
+
+  async list(prefix: string, options: { after?: string; limit?: number } = {}): Promise<ListPage> {
+    const checked = checkPrefix(prefix);
+    const limit = options.limit ?? 1000;
+    const slash = checked.lastIndexOf('/');
+    const base = slash < 0 ? '' : checked.slice(0, slash);
+    const keys = (await this.#walk(base)).filter(
+      (k) => k.startsWith(checked) && (options.after === undefined || k > options.after),
+    );
+    keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const page = keys.slice(0, limit);
+    const items: StorageObjectInfo[] = [];
+    for (const key of page) {
+      const info = await this.head(key);
+      if (info) items.push(info);
+    }
+    return keys.length > limit ? { items, next: page.at(-1) } : { items };
+  }
+
+  /** Every key under the folder `base` ('' for the root), temp files excluded. */
+  async #walk(base: string): Promise<string[]> {
+    const dir = base ? join(this.#root, ...base.split('/')) : this.#root;
+    const entries = await readdir(dir, { withFileTypes: true }).catch((error) =>
+      isMissing(error) ? [] : Promise.reject(error),
+    );
+    const keys: string[] = [];
+    for (const entry of entries) {
+      const key = base ? `${base}/${entry.name}` : entry.name;
+      if (key === TMP) continue;
+      if (entry.isDirectory()) keys.push(...(await this.#walk(key)));
+      else if (entry.isFile()) keys.push(key);
+    }
+    return keys;
+  }
+
+  async copy(from: string, to: string): Promise<StorageObjectInfo | null> {
+    const source = this.#path(from);
+    const target = this.#path(to);
+    const tmp = join(this.#root, TMP, randomUUID());
+    try {
+      await copyFile(source, tmp);
+      await renameInto(tmp, target);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      if (isMissing(error)) return null;
+      throw error;
+    }
+    return this.#info(to, await stat(target));
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Moves a finished temp file to its place; retried once when a concurrent delete pruned the folder. */
+async function renameInto(tmp: string, path: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await mkdir(dirname(path), { recursive: true });
+    try {
+      await rename(tmp, path);
+      return;
+    } catch (error) {
+      if (attempt > 0 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
