@@ -25,6 +25,7 @@ const RANKS: Record<string, number> = {
   observability: 3,
   backup: 3,
   audit: 3,
+  mail: 3,
   api: 4,
   http: 5,
   app: 6,

@@ -3,6 +3,7 @@ import type { AuthService } from '../auth/auth-service.ts';
 import type { DbDriver } from '../db/driver.ts';
 import type { CollectionsService } from '../data/collections/collections-service.ts';
 import type { RecordsService } from '../data/records/records-service.ts';
+import type { MailService } from '../mail/index.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 
 /** The services route handlers use; handlers never reach a driver except through these. */
@@ -13,6 +14,7 @@ export interface ApiServices {
   auth: AuthService;
   apiKeys: ApiKeysService;
   settings: SettingsService;
+  mail: MailService;
   /** readiness: false while draining */
   isReady(): boolean;
 }

@@ -1,35 +1,67 @@
 import type { DbDriver } from '../db/driver.ts';
 import type { Collection } from '../data/collection-types.ts';
 import type { CollectionsService } from '../data/collections/collections-service.ts';
-import { type AuthPrincipal, type RecordContext, superuserContext } from '../data/records/record-context.ts';
+import type { AuthPrincipal, RecordContext } from '../data/records/record-context.ts';
 import type { RecordRow } from '../data/records/record-output.ts';
 import type { RecordsService } from '../data/records/records-service.ts';
-import { compileFilter } from '../data/filter/index.ts';
 import { ApiError } from '../lib/errors.ts';
 import { verifyPassword } from '../lib/password.ts';
+import type { MailService } from '../mail/index.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+import type { AuthDeps } from './auth-deps.ts';
+import { findAuthRecordById } from './auth-lookup.ts';
+import { authOptions } from './auth-options.ts';
+import { recordMatchesRule } from './auth-rule.ts';
+import { authSystemCollections } from './auth-system-collections.ts';
 import { peekClaims, signAuthToken, verifyAuthToken } from './auth-token.ts';
+import { checkMfa } from './mfa-flow.ts';
+import { CLI_SENT_TO, newOtpCode, storeOtp } from './otp-flow.ts';
+import { MemorySignInThrottle, type SignInThrottle } from './sign-in-throttle.ts';
+import { createSuperuserAdmin, type SuperuserAdmin } from './superuser-admin.ts';
 import { SUPERUSERS, superusersDefinition } from './superusers.ts';
 
+/** What the auth service needs besides the data services. */
+export interface AuthServiceOptions {
+  mail: MailService;
+  settings: SettingsService;
+  /** failed sign-in counting; in memory by default */
+  throttle?: SignInThrottle;
+}
+
 /**
- * Who is asking: resolves bearer tokens to auth records, signs in with passwords, and
- * keeps the superusers collection. Auth collections are ordinary collections; this
- * service only adds the credential checks on top.
+ * Who is asking: resolves bearer tokens to auth records, signs in with passwords and
+ * one-time codes, runs the MFA step, and keeps auth's system collections. Auth
+ * collections are ordinary collections; this service only adds the credential checks.
+ * The mailed account flows live in their own files (`*-flow.ts`) over `deps`.
  */
 export class AuthService {
-  readonly #db: DbDriver;
-  readonly #collections: CollectionsService;
-  readonly #records: RecordsService;
+  readonly deps: AuthDeps;
+  readonly superusers: SuperuserAdmin;
 
-  constructor(db: DbDriver, collections: CollectionsService, records: RecordsService) {
-    this.#db = db;
-    this.#collections = collections;
-    this.#records = records;
+  constructor(
+    db: DbDriver,
+    collections: CollectionsService,
+    records: RecordsService,
+    options: AuthServiceOptions,
+  ) {
+    this.deps = {
+      db,
+      collections,
+      records,
+      mail: options.mail,
+      settings: options.settings,
+      throttle: options.throttle ?? new MemorySignInThrottle(),
+    };
+    this.superusers = createSuperuserAdmin(db, collections, records);
   }
 
-  /** Creates `_superusers` on first start. */
-  async ensureSuperusers(): Promise<void> {
-    if (this.#collections.find(SUPERUSERS)) return;
-    await this.#collections.create(superusersDefinition(), { system: true, record: false });
+  /** Creates `_superusers`, `_otps` and `_mfas` when missing (first start, or an older data dir). */
+  async ensureSystemCollections(): Promise<void> {
+    const { collections } = this.deps;
+    for (const definition of [superusersDefinition(), ...authSystemCollections()]) {
+      if (!collections.find(String(definition.name)))
+        await collections.create(definition, { system: true, record: false });
+    }
   }
 
   /** The principal a bearer token names, or null for a missing, expired, forged or revoked token. */
@@ -38,75 +70,125 @@ export class AuthService {
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
     const claims = peekClaims(token);
     if (!claims?.collectionId || typeof claims.id !== 'string') return null;
-    const collection = this.#collections.registry.byId(claims.collectionId);
-    if (!collection || collection.type !== 'auth') return null;
-    const record = await this.#findById(collection, claims.id);
+    const collection = this.deps.collections.registry.byId(claims.collectionId);
+    if (collection?.type !== 'auth') return null;
+    const record = await findAuthRecordById(this.deps.db, collection, claims.id);
     if (!record) return null;
     const verified = await verifyAuthToken(token, collection, String(record.tokenKey));
     return verified ? { collection, record } : null;
   }
 
-  /** Signs in by identity field (email by default) and password; one answer for every failure. */
+  /**
+   * Signs in by identity field (email by default) and password. Unknown identity and
+   * wrong password cost one hash each and get the same answer; repeated failures per
+   * account and per address are refused with 429 for a while.
+   */
   async authWithPassword(
     collection: Collection,
     identity: string,
     password: string,
-  ): Promise<{ token: string; record: RecordRow }> {
-    if (collection.type !== 'auth')
-      throw new ApiError('bad_request', `The collection "${collection.name}" is not an auth collection.`);
-    const fields = (
-      (collection.passwordAuth as { identityFields?: string[] })?.identityFields ?? ['email']
-    ).filter((name) => collection.fields.some((f) => f.name === name));
+    ip: string,
+  ): Promise<RecordRow> {
+    const options = authOptions(collection);
+    if (!options.passwordAuth.enabled)
+      throw new ApiError('forbidden', 'The collection is not configured to allow password authentication.');
+    const keys = [`account:${collection.id}:${identity.toLowerCase()}`, `ip:${ip}`];
+    this.#assertNotThrottled(keys);
+    const fields = options.passwordAuth.identityFields.filter((name) =>
+      collection.fields.some((f) => f.name === name),
+    );
+    const q = this.deps.db.dialect.quote;
     let record: RecordRow | undefined;
     for (const field of fields) {
-      record ??= await this.#db.get<RecordRow>(
-        `SELECT * FROM ${this.#db.dialect.quote(collection.name)} WHERE ${this.#db.dialect.quote(field)} = ? LIMIT 1`,
+      record ??= await this.deps.db.get<RecordRow>(
+        `SELECT * FROM ${q(collection.name)} WHERE ${q(field)} = ? LIMIT 1`,
         [identity],
       );
     }
     const ok = await verifyPassword(password, record?.password as string | undefined);
-    if (!record || !ok) throw new ApiError('bad_request', 'Failed to authenticate.');
-    await this.#checkAuthRule(collection, record);
-    return { token: await signAuthToken(collection, record as { id: string; tokenKey: string }), record };
+    if (!record || !ok) {
+      for (const key of keys) this.deps.throttle.fail(key);
+      throw new ApiError('bad_request', 'Failed to authenticate.');
+    }
+    this.deps.throttle.reset(keys[0]);
+    await this.assertCanSignIn(collection, record);
+    return record;
+  }
+
+  /** Refuses with 429 while any of `keys` is over its failure limit. */
+  #assertNotThrottled(keys: string[]): void {
+    const wait = Math.max(...keys.map((key) => this.deps.throttle.retryAfter(key)));
+    if (wait > 0)
+      throw new ApiError(
+        'too_many_requests',
+        `Too many failed sign-in attempts. Try again in ${wait} second${wait === 1 ? '' : 's'}.`,
+      );
+  }
+
+  /** Counts a failed one-time code against the address, and refuses while it is throttled. */
+  throttleGuard(ip: string): { check(): void; fail(): void } {
+    const key = `ip:${ip}`;
+    return { check: () => this.#assertNotThrottled([key]), fail: () => this.deps.throttle.fail(key) };
   }
 
   /**
    * The collection's `authRule` decides who may sign in after the credentials check:
-   * `null` disables sign-in, `""` lets everyone in, an expression must match the record
-   * (with `@request.auth` being that record).
+   * `null` disables sign-in, `""` lets everyone in, an expression must match the record.
    */
-  async #checkAuthRule(collection: Collection, record: RecordRow): Promise<void> {
+  async assertCanSignIn(collection: Collection, record: RecordRow): Promise<void> {
     const rule = collection.authRule as string | null | undefined;
     if (rule === null)
       throw new ApiError('forbidden', `Sign-in is disabled for the collection "${collection.name}".`);
-    if (!rule) return;
-    const condition = compileFilter(rule, {
-      dialect: this.#db.dialect,
-      schema: { collection: (nameOrId) => this.#collections.registry.find(nameOrId) },
-      collection,
-      tableAlias: 't',
-      allowHiddenFields: true,
-      request: {
-        auth: { ...record, collectionId: collection.id, collectionName: collection.name },
-        authCollection: collection,
-        body: {},
-        query: {},
-        headers: {},
-        method: 'POST',
-        context: 'password',
-      },
-    });
-    const q = this.#db.dialect.quote;
-    const match = await this.#db.get(
-      `SELECT 1 AS ok FROM ${q(collection.name)} ${q('t')} WHERE ${q('t')}.${q('id')} = ? AND (${condition.sql})`,
-      [record.id as string, ...condition.params],
-    );
-    if (!match) throw new ApiError('forbidden', 'The account is not allowed to sign in.');
+    if (
+      !(await recordMatchesRule(
+        this.deps.db,
+        this.deps.collections,
+        collection,
+        record,
+        rule ?? '',
+        'password',
+      ))
+    )
+      throw new ApiError('forbidden', 'The account is not allowed to sign in.');
   }
 
-  /** A fresh token for an authenticated principal (auth-refresh). */
-  async refresh(principal: AuthPrincipal): Promise<string> {
-    return signAuthToken(principal.collection, principal.record as { id: string; tokenKey: string });
+  /** The MFA step: an mfa id to answer with 401, or null to complete the sign-in. */
+  mfaStep(
+    collection: Collection,
+    record: RecordRow,
+    method: string,
+    mfaId: string | undefined,
+  ): Promise<string | null> {
+    return checkMfa(this.deps, collection, record, method, mfaId);
+  }
+
+  /** A fresh auth token for a record; `durationSeconds` overrides the collection's (impersonation). */
+  token(
+    collection: Collection,
+    record: RecordRow,
+    options: { refreshable?: boolean; durationSeconds?: number } = {},
+  ) {
+    return signAuthToken(
+      collection,
+      record as { id: string; tokenKey: string },
+      options.refreshable ?? true,
+      options.durationSeconds,
+    );
+  }
+
+  /** Whether a (verified) token may be refreshed: impersonation tokens may not. */
+  isRefreshable(header: string | undefined): boolean {
+    const token = (header ?? '').replace(/^Bearer\s+/, '').trim();
+    return peekClaims(token)?.refreshable !== false;
+  }
+
+  /** A one-time code for a superuser, printed by `basalt superuser otp`; usable once, for the OTP duration. */
+  async superuserOtp(email: string): Promise<{ otpId: string; code: string; durationSeconds: number }> {
+    const record = await this.superusers.require(email);
+    const collection = this.deps.collections.require(SUPERUSERS);
+    const code = newOtpCode(collection);
+    const otpId = await storeOtp(this.deps, collection, record, code, CLI_SENT_TO);
+    return { otpId, code, durationSeconds: authOptions(collection).otp.duration };
   }
 
   /** The record context of a principal. */
@@ -115,53 +197,5 @@ export class AuthService {
     base: Omit<RecordContext, 'auth' | 'isSuperuser'>,
   ): RecordContext {
     return { ...base, auth: principal, isSuperuser: principal?.collection.name === SUPERUSERS };
-  }
-
-  readonly superusers = {
-    upsert: async (email: string, password: string): Promise<{ created: boolean }> => {
-      const existing = await this.#superuserByEmail(email);
-      if (existing) await this.superusers.update(email, password);
-      else await this.superusers.create(email, password);
-      return { created: !existing };
-    },
-    create: async (email: string, password: string): Promise<void> => {
-      await this.#records.create(
-        this.#superusersCollection(),
-        { email, password, passwordConfirm: password, verified: true },
-        superuserContext(),
-      );
-    },
-    update: async (email: string, password: string): Promise<void> => {
-      const existing = await this.#superuserByEmail(email);
-      if (!existing) throw new ApiError('not_found', `No superuser with the email ${email}.`);
-      // a new tokenKey revokes every token issued before the password change
-      await this.#records.update(
-        this.#superusersCollection(),
-        String(existing.id),
-        { password, passwordConfirm: password },
-        superuserContext(),
-      );
-    },
-    delete: async (email: string): Promise<void> => {
-      const existing = await this.#superuserByEmail(email);
-      if (!existing) throw new ApiError('not_found', `No superuser with the email ${email}.`);
-      await this.#records.delete(this.#superusersCollection(), String(existing.id), superuserContext());
-    },
-  };
-
-  #superusersCollection(): Collection {
-    return this.#collections.require(SUPERUSERS);
-  }
-
-  #superuserByEmail(email: string): Promise<RecordRow | undefined> {
-    return this.#db.get<RecordRow>(
-      `SELECT * FROM ${this.#db.dialect.quote(SUPERUSERS)} WHERE "email" = ? LIMIT 1`,
-      [email],
-    );
-  }
-
-  #findById(collection: Collection, id: string): Promise<RecordRow | undefined> {
-    const q = this.#db.dialect.quote;
-    return this.#db.get<RecordRow>(`SELECT * FROM ${q(collection.name)} WHERE ${q('id')} = ? LIMIT 1`, [id]);
   }
 }

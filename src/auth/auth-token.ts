@@ -35,8 +35,10 @@ export async function signAuthToken(
   collection: Collection,
   record: { id: string; tokenKey: string },
   refreshable = true,
+  duration?: number,
 ): Promise<string> {
-  const { secret, durationSeconds } = tokenOptions(collection);
+  const { secret, durationSeconds: configured } = tokenOptions(collection);
+  const durationSeconds = duration && duration > 0 ? duration : configured;
   return new SignJWT({
     id: record.id,
     type: 'auth',

@@ -5,7 +5,7 @@ import type { Collection } from '../collection-types.ts';
 import type { RecordContext } from './record-context.ts';
 import { type RecordDeps, ruleCondition } from './record-deps.ts';
 import type { RecordRow } from './record-output.ts';
-import { guardAuthWrite } from './record-auth-guard.ts';
+import { guardAuthWrite, managesRecord } from './record-auth-guard.ts';
 import { findRow } from './record-read.ts';
 import { checkRelationTargets } from './record-relations.ts';
 import { prepareRecordValues } from './record-values.ts';
@@ -61,7 +61,7 @@ export async function updateRecord(
   const txCtx = { ...ctx, tx };
   const before = await findRow(deps, collection, id, rule, txCtx);
   if (!before) throw new ApiError('not_found');
-  body = await guardAuthWrite(collection, body, before, ctx);
+  body = await guardAuthWrite(collection, body, before, ctx, await managesRecord(deps, collection, id, txCtx));
   const values = await prepareRecordValues({
     collection,
     body,
