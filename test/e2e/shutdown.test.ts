@@ -157,7 +157,7 @@ describe('graceful shutdown', { concurrency: true }, () => {
     }
   });
 
-  it('a request pipelined behind an in-flight one gets a PocketBase-shaped 503', async () => {
+  it('an in-flight response closes its connection; a request pipelined behind it is never half-served', async () => {
     const server = await start();
     try {
       const { hostname, port } = new URL(server.url);
@@ -180,14 +180,19 @@ describe('graceful shutdown', { concurrency: true }, () => {
       await connectionRefused(server);
       socket.write(`${body.slice(5)}GET /api/health HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
       await Promise.race([closed, sleep(5000, null, { ref: false })]);
+      // The in-flight request completes and its response closes the connection (Connection:
+      // close), so a keep-alive socket cannot hold the shutdown open. A request pipelined
+      // behind it is either refused with a PocketBase-shaped 503 or never read; the client
+      // retries it elsewhere, as HTTP allows after Connection: close.
       const responses = raw.split(/(?=HTTP\/1\.1 )/);
-      assert.equal(responses.length, 2, raw);
       assert.match(responses[0], /^HTTP\/1\.1 200/, raw);
-      assert.match(responses[1], /^HTTP\/1\.1 503/, raw);
-      assert.match(responses[1], /connection: close/i);
-      const answer = JSON.parse(responses[1].split('\r\n\r\n')[1]);
-      assert.deepEqual(Object.keys(answer).sort(), ['data', 'message', 'status'], raw);
-      assert.equal(answer.status, 503);
+      assert.match(responses[0], /connection: close/i, raw);
+      assert.ok(responses.length <= 2, raw);
+      if (responses.length === 2) {
+        assert.match(responses[1], /^HTTP\/1\.1 503/, raw);
+        const answer = JSON.parse(responses[1].split('\r\n\r\n')[1]);
+        assert.deepEqual(Object.keys(answer).sort(), ['data', 'message', 'status'], raw);
+      }
       assert.deepEqual(await server.exited, { code: 0, signal: null });
     } finally {
       await server.kill();

@@ -133,8 +133,9 @@ export class SqliteWriteQueue {
   }
 
   async #drain(): Promise<void> {
-    // start on a later tick: callers enqueuing in the same tick join the first group
-    await Promise.resolve();
+    // Start after pending I/O callbacks have run (setImmediate follows the poll phase), so
+    // requests that arrived together join one group and share one COMMIT.
+    await nextTurn();
     while (this.#next()) {
       const job = this.#next()!;
       if (job.paused) await this.#runPaused(this.#take());
