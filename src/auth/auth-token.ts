@@ -1,5 +1,6 @@
-import { decodeJwt, jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import type { Collection } from '../data/collection-types.ts';
+import { verifyHs256 } from '../lib/jwt-hs256.ts';
 
 /**
  * Auth tokens are HS256 JWTs carrying what the PocketBase SDK reads (`id`, `type`,
@@ -67,8 +68,8 @@ export async function verifyAuthToken(
 ): Promise<AuthTokenClaims | null> {
   try {
     const { secret } = tokenOptions(collection);
-    const { payload } = await jwtVerify(token, signingKey(secret, tokenKey), { algorithms: ['HS256'] });
-    if (payload.type !== 'auth' || payload.collectionId !== collection.id) return null;
+    const payload = verifyHs256(token, signingKey(secret, tokenKey));
+    if (!payload || payload.type !== 'auth' || payload.collectionId !== collection.id) return null;
     return payload as unknown as AuthTokenClaims;
   } catch {
     return null;
