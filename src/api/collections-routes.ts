@@ -51,7 +51,8 @@ export function registerCollectionRoutes(server: FastifyInstance, services: ApiS
     if (
       request.routeOptions.url?.startsWith('/api/collections') &&
       !request.routeOptions.url.includes('/records') &&
-      !request.routeOptions.url.includes('/auth-')
+      // record auth endpoints (auth-*, request-*, confirm-*, impersonate) check access themselves
+      !/\/(auth-|request-|confirm-|impersonate\/)/.test(request.routeOptions.url)
     ) {
       requireSuperuser(request, services);
     }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerApi } from '../api/index.ts';
@@ -13,6 +15,10 @@ import { RecordsService } from '../data/records/records-service.ts';
 import { applySystemMigrations } from '../data/system-schema.ts';
 import { createLogger } from '../http/logger.ts';
 import { createHttpServer } from '../http/server.ts';
+import { BasaltFramework, type RegistrationSnapshot, type ServeOptions } from './app-framework.ts';
+import { loadHooksDir } from './hooks-loader.ts';
+import { type HooksWatch, watchHooksDir } from './hooks-watch.ts';
+import { recordRoutes, registerAppRoutes } from './route-register.ts';
 import { MailService, smtpSettingsSection } from '../mail/index.ts';
 import { type SettingsSection, SettingsService } from '../settings/settings-service.ts';
 
@@ -37,16 +43,28 @@ export interface BasaltServices {
  * A Basalt app: config in, services and an HTTP server out. Nothing opens until
  * `bootstrap()` (drivers, system migrations) or `serve()` (bootstrap + listen).
  */
-export class BasaltApp {
-  readonly config: Config;
-  readonly logger: Logger;
+export class BasaltApp extends BasaltFramework {
+  /** the configuration (replaced only by `useConfig`, before start) */
+  config: Config;
+  logger: Logger;
+  readonly #ownLogger: boolean;
+  /** registrations made in code, put back before a dev reload loads the hooks folder again */
+  #registrations: RegistrationSnapshot | null = null;
+  #hooksGeneration = 0;
+  #hooksWatch: HooksWatch | null = null;
+  #reloading: Promise<void> | null = null;
+  #restarting = false;
+  /** the port actually bound, kept across dev reloads */
+  #port: number | null = null;
   #services: BasaltServices | null = null;
   #server: FastifyInstance | null = null;
   #draining = false;
   #closing: Promise<void> | null = null;
 
   constructor(options: CreateBasaltOptions = {}) {
+    super();
     this.config = options.config ?? defaultConfig();
+    this.#ownLogger = !options.logger;
     this.logger =
       options.logger ?? createLogger({ level: this.config.logLevel, format: this.config.logFormat });
   }
@@ -69,7 +87,9 @@ export class BasaltApp {
       checkRule: (collection, rule, registry) => checkRule(db, collection, rule, registry),
     });
     await collections.load();
+    this.hooks.onError = (err, where) => this.logger.error({ err }, `${where} failed: ${(err as Error)?.message}`);
     const records = new RecordsService({
+      hooks: this.hooks,
       db,
       registry: collections.registry,
       limits: {
@@ -89,8 +109,23 @@ export class BasaltApp {
     this.#services = { db, collections, records, auth, apiKeys: new ApiKeysService(db), settings, mail };
   }
 
-  /** Bootstraps, then listens; resolves with the URL once accepting connections. */
-  async serve(): Promise<{ url: string }> {
+  /**
+   * Replaces the configuration of an app that has not started (`app.start()` hands it
+   * the one the CLI loaded from flags, environment and file).
+   */
+  useConfig(config: Config): void {
+    if (this.#services) throw new Error('The configuration cannot change once the app has started.');
+    this.config = config;
+    if (this.#ownLogger) this.logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  }
+
+  /**
+   * Bootstraps, then listens; resolves with the URL once accepting connections. With
+   * `hooksDir`, its hooks files run first; with `watchHooks`, a change to the folder
+   * restarts the app in-process on the same port (see docs/extending.md).
+   */
+  async serve(options: ServeOptions = {}): Promise<{ url: string }> {
+    if (options.hooksDir) await this.#loadHooks(options);
     await this.bootstrap();
     const server = await createHttpServer({
       logger: this.logger,
@@ -99,14 +134,54 @@ export class BasaltApp {
       trustProxy: this.config.trustedProxies.length ? this.config.trustedProxies : false,
       origins: this.config.origins,
     });
+    const builtInRoutes = recordRoutes(server);
     registerApi(server, { ...this.services, isReady: () => !this.#draining });
+    registerAppRoutes(server, this.routes.list(), this.services.auth, builtInRoutes);
     const [host, port] = splitHostPort(this.config.http);
-    const address = await server.listen({ host, port });
+    const address = await server.listen({ host, port: this.#port ?? port });
     this.#server = server;
+    this.#port = (server.server.address() as AddressInfo).port;
     const url = address.replace('://[::1]', '://localhost');
     this.logger.info({ url, dir: this.config.dir }, 'Basalt is serving');
     await this.#hintFirstSuperuser();
     return { url };
+  }
+
+  /** Runs the hooks folder's files against this app (code registrations are remembered first). */
+  async #loadHooks(options: ServeOptions): Promise<void> {
+    const dir = options.hooksDir!;
+    this.#registrations ??= this.snapshotRegistrations();
+    const files = await loadHooksDir(this, dir, ++this.#hooksGeneration);
+    this.logger.info({ dir, files: files.length }, files.length ? 'Hooks folder loaded' : 'No hooks files');
+    if (options.watchHooks && !this.#hooksWatch && existsSync(dir)) {
+      this.#hooksWatch = watchHooksDir(dir, () => this.#reload(options));
+    }
+  }
+
+  /**
+   * Dev reload: closes the app (in-flight requests finish), drops what the hooks folder
+   * registered, and serves again on the same port with fresh copies of its files. If
+   * they fail, the error is logged and the app serves without them until the next change.
+   */
+  async #reload(options: ServeOptions): Promise<void> {
+    if (this.#closing && !this.#restarting) return;
+    this.logger.info('Hooks folder changed; restarting the app');
+    const restart = async (withHooks: ServeOptions) => {
+      this.#restarting = true;
+      await this.close();
+      this.#closing = null;
+      this.#services = null;
+      this.#server = null;
+      this.#draining = false;
+      this.#restarting = false;
+      this.restoreRegistrations(this.#registrations!);
+      await this.serve(withHooks);
+    };
+    this.#reloading = restart(options).catch(async (error) => {
+      this.logger.error({ err: error }, `Reload failed: ${error.message} — serving without the hooks folder until it changes again.`);
+      await restart({});
+    });
+    await this.#reloading;
   }
 
   /** On a fresh data dir, tells how to create the first superuser. */
@@ -124,6 +199,10 @@ export class BasaltApp {
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      if (!this.#restarting) {
+        this.#hooksWatch?.close();
+        await this.#reloading?.catch(() => {});
+      }
       this.#draining = true;
       await this.#server?.close();
       // last-used times of API keys are batched in memory; keep them

@@ -52,6 +52,8 @@ export interface Config {
   trustedProxies: string[];
   /** folder of the app's schema migrations (absolute) */
   migrationsDir: string;
+  /** folder of app code files that `basalt serve` loads at start (absolute) */
+  hooksDir: string;
   cacheUrl: string;
   storageUrl: string;
   pubsubUrl: string;
@@ -218,6 +220,14 @@ export const configOptions = {
     default: ({ dir }) => `${dir}/migrations`,
     defaultText: '<dir>/migrations',
     description: "Folder of the app's schema migrations.",
+  },
+  hooksDir: {
+    env: 'BASALT_HOOKS_DIR',
+    flag: 'hooksDir',
+    type: pathValue,
+    default: ({ dir }) => `${dir}/../basalt_hooks`,
+    defaultText: '<dir>/../basalt_hooks',
+    description: 'Folder of app code (*.ts files exporting default (app) => …) that serve loads at start.',
   },
   cacheUrl: {
     env: 'BASALT_CACHE_URL',

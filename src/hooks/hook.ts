@@ -103,13 +103,17 @@ export class Hook<E extends HookEvent> {
     let reached = false;
     const step = async (index: number): Promise<void> => {
       let called = false;
-      event.next = () => {
-        // the next step gets its own `next`; calling ours twice would run the rest twice
-        if (called)
-          return Promise.reject(new Error(`next() was called twice by hook handler "${chain[index]?.id}"`));
+      const next = async () => {
+        if (called) throw new Error(`next() was called twice by hook handler "${chain[index]?.id}"`);
         called = true;
-        return step(index + 1);
+        try {
+          await step(index + 1);
+        } finally {
+          // deeper steps replaced event.next; this handler's own next() must be what it sees again
+          event.next = next;
+        }
       };
+      event.next = next;
       if (index < chain.length) return chain[index].fn(event);
       reached = true;
       return action(event);

@@ -219,7 +219,7 @@ describe('defaultConfig', () => {
     assert.deepEqual(Object.keys(defaults), Object.keys(loaded));
     assert.equal(defaults.dir, join(process.cwd(), 'basalt_data'));
     assert.equal(defaults.config, null);
-    const pathKeys = ['dir', 'databaseUrl', 'storageUrl', 'migrationsDir'];
+    const pathKeys = ['dir', 'databaseUrl', 'storageUrl', 'migrationsDir', 'hooksDir'];
     for (const key of Object.keys(loaded) as (keyof typeof loaded)[]) {
       if (!pathKeys.includes(key)) assert.deepEqual(defaults[key], loaded[key], key);
     }

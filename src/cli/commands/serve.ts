@@ -25,7 +25,8 @@ export const serveCommand: Command = {
       stderr: io.stderr,
     });
     try {
-      const { url } = await app.serve();
+      // the hooks folder is loaded by the command, not by app.serve() itself, so embedding programs opt in
+      const { url } = await app.serve({ hooksDir: config.hooksDir, watchHooks: config.dev });
       io.stdout.write(`Server started at ${url}\n└─ REST API: ${url}/api/\n`);
     } catch (error) {
       // A signal during start-up may make serve() fail; the shutdown it began decides the outcome.

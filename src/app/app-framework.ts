@@ -1,0 +1,76 @@
+import type {
+  RecordCreateEvent,
+  RecordDeleteEvent,
+  RecordSuccessEvent,
+  RecordUpdateEvent,
+} from '../data/records/record-hooks.ts';
+import { RecordHooks } from '../data/records/record-hooks.ts';
+import { TaggedHook } from '../hooks/index.ts';
+import { RouteRegistry } from './app-routes.ts';
+
+/** Registrations taken by `snapshotRegistrations`, put back by `restoreRegistrations`. */
+export type RegistrationSnapshot = { hooks: unknown[]; routes: unknown };
+
+/**
+ * The part of an app that app code extends: record hooks and custom routes. Everything
+ * here can be used before the app starts; the registrations take effect when it does.
+ * Hook methods follow PocketBase's names; pass collection names (or ids) to limit a
+ * handler to those collections.
+ */
+export class BasaltFramework {
+  /** the record hooks behind the `onRecord*` methods */
+  readonly hooks = new RecordHooks();
+  /** custom HTTP routes: `app.routes.get('/api/hello', handler, { auth: 'record' })` */
+  readonly routes = new RouteRegistry();
+
+  /** Before a record is created, inside its transaction; `e.next()` inserts it. */
+  onRecordCreate(...collections: string[]): TaggedHook<RecordCreateEvent> {
+    return new TaggedHook(this.hooks.create, collections);
+  }
+
+  /** Before a record is updated, inside its transaction; `e.next()` writes it. */
+  onRecordUpdate(...collections: string[]): TaggedHook<RecordUpdateEvent> {
+    return new TaggedHook(this.hooks.update, collections);
+  }
+
+  /** Before a record is deleted, inside its transaction; `e.next()` deletes it (and cascades). */
+  onRecordDelete(...collections: string[]): TaggedHook<RecordDeleteEvent> {
+    return new TaggedHook(this.hooks.delete, collections);
+  }
+
+  /** After a created record has been committed; errors are logged, the request still succeeds. */
+  onRecordAfterCreateSuccess(...collections: string[]): TaggedHook<RecordSuccessEvent> {
+    return new TaggedHook(this.hooks.afterCreate, collections);
+  }
+
+  /** After an updated record has been committed; errors are logged, the request still succeeds. */
+  onRecordAfterUpdateSuccess(...collections: string[]): TaggedHook<RecordSuccessEvent> {
+    return new TaggedHook(this.hooks.afterUpdate, collections);
+  }
+
+  /** After a deleted record (one event per cascaded record too) has been committed. */
+  onRecordAfterDeleteSuccess(...collections: string[]): TaggedHook<RecordSuccessEvent> {
+    return new TaggedHook(this.hooks.afterDelete, collections);
+  }
+
+  /** The registrations as they are now (before a hooks folder adds its own). */
+  protected snapshotRegistrations(): RegistrationSnapshot {
+    return { hooks: this.hooks.all().map((h) => h.snapshot()), routes: this.routes.snapshot() };
+  }
+
+  /** Puts back registrations taken by `snapshotRegistrations` (a dev reload drops the folder's). */
+  protected restoreRegistrations(snapshot: RegistrationSnapshot): void {
+    this.hooks.all().forEach((hook, i) => {
+      hook.restore(snapshot.hooks[i]);
+    });
+    this.routes.restore(snapshot.routes);
+  }
+}
+
+/** Options of `app.serve()`. */
+export interface ServeOptions {
+  /** a folder of hooks files to load before serving (`basalt serve` passes `--hooksDir`) */
+  hooksDir?: string;
+  /** reload the hooks folder when it changes: close the app and start it again on the same port */
+  watchHooks?: boolean;
+}
