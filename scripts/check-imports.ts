@@ -20,6 +20,7 @@ const RANKS: Record<string, number> = {
   storage: 3,
   realtime: 3,
   jobs: 3,
+  webhooks: 3,
   pubsub: 3,
   cache: 3,
   observability: 3,

@@ -1,6 +1,8 @@
 import type { ApiKeysService } from '../auth/api-keys/index.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { DbDriver } from '../db/driver.ts';
+import type { CronService, JobsService } from '../jobs/index.ts';
+import type { WebhooksService } from '../webhooks/index.ts';
 import type { CollectionsService } from '../data/collections/collections-service.ts';
 import type { RecordsService } from '../data/records/records-service.ts';
 import type { MailService } from '../mail/index.ts';
@@ -15,6 +17,9 @@ export interface ApiServices {
   apiKeys: ApiKeysService;
   settings: SettingsService;
   mail: MailService;
+  jobs: JobsService;
+  cron: CronService;
+  webhooks: WebhooksService;
   /** readiness: false while draining */
   isReady(): boolean;
 }

@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiServices } from './api-services.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerBasaltKeysRoutes } from './basalt-keys-routes.ts';
+import { registerBasaltJobsRoutes } from './basalt-jobs-routes.ts';
+import { registerBasaltWebhooksRoutes } from './basalt-webhooks-routes.ts';
 import { registerBatchRoutes } from './batch-routes.ts';
+import { registerCronsRoutes } from './crons-routes.ts';
 import { registerCollectionRoutes } from './collections-routes.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerRecordRoutes } from './records-routes.ts';
@@ -19,6 +22,9 @@ export function registerApi(server: FastifyInstance, services: ApiServices): voi
   registerRecordRoutes(server, services);
   registerAuthRoutes(server, services);
   registerBatchRoutes(server, services);
+  registerBasaltJobsRoutes(server, services);
+  registerCronsRoutes(server, services);
+  registerBasaltWebhooksRoutes(server, services);
   registerSettingsRoutes(server, services);
   registerBasaltKeysRoutes(server, services);
 }

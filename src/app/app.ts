@@ -15,6 +15,8 @@ import { RecordsService } from '../data/records/records-service.ts';
 import { applySystemMigrations } from '../data/system-schema.ts';
 import { createLogger } from '../http/logger.ts';
 import { createHttpServer } from '../http/server.ts';
+import { applyTableMigrations, CronService, JOBS_MIGRATIONS, JobsService } from '../jobs/index.ts';
+import { WEBHOOKS_MIGRATIONS, WebhooksService } from '../webhooks/index.ts';
 import { BasaltFramework, type RegistrationSnapshot, type ServeOptions } from './app-framework.ts';
 import { loadHooksDir } from './hooks-loader.ts';
 import { type HooksWatch, watchHooksDir } from './hooks-watch.ts';
@@ -36,6 +38,9 @@ export interface BasaltServices {
   auth: AuthService;
   apiKeys: ApiKeysService;
   settings: SettingsService;
+  jobs: JobsService;
+  cron: CronService;
+  webhooks: WebhooksService;
   mail: MailService;
 }
 
@@ -60,6 +65,10 @@ export class BasaltApp extends BasaltFramework {
   #server: FastifyInstance | null = null;
   #draining = false;
   #closing: Promise<void> | null = null;
+  /** durable jobs: `handle(queue, fn)`, `enqueue(name, payload, opts)`; handlers may be added before start */
+  readonly jobs = new JobsService();
+  /** cron schedules run once per cluster: `add(id, expression, fn, {timezone, missed})` */
+  readonly cron = new CronService();
 
   constructor(options: CreateBasaltOptions = {}) {
     super();
@@ -80,7 +89,13 @@ export class BasaltApp extends BasaltFramework {
     if (this.#services) return;
     const config = this.config;
     const db = await openDb(config.databaseUrl, { sync: config.dbSync, logger: this.logger });
-    await db.transaction((tx) => applySystemMigrations(tx));
+    await db.transaction(async (tx) => {
+      await applySystemMigrations(tx);
+      await applyTableMigrations(tx, 'jobs', JOBS_MIGRATIONS);
+      await applyTableMigrations(tx, 'webhooks', WEBHOOKS_MIGRATIONS);
+    });
+    this.jobs.open(db, this.logger);
+    this.cron.open(db, this.logger);
     const collections = new CollectionsService({
       db,
       migrationsDir: config.migrationsDir,
@@ -106,7 +121,8 @@ export class BasaltApp extends BasaltFramework {
     const mail = new MailService(settings, config.dir);
     const auth = new AuthService(db, collections, records, { mail, settings });
     await auth.ensureSystemCollections();
-    this.#services = { db, collections, records, auth, apiKeys: new ApiKeysService(db), settings, mail };
+    const webhooks = new WebhooksService({ db, jobs: this.jobs, records, registry: collections.registry, logger: this.logger });
+    this.#services = { jobs: this.jobs, cron: this.cron, webhooks, db, collections, records, auth, apiKeys: new ApiKeysService(db), settings, mail };
   }
 
   /**
@@ -144,6 +160,8 @@ export class BasaltApp extends BasaltFramework {
     const url = address.replace('://[::1]', '://localhost');
     this.logger.info({ url, dir: this.config.dir }, 'Basalt is serving');
     await this.#hintFirstSuperuser();
+    this.jobs.start();
+    this.cron.start();
     return { url };
   }
 
@@ -207,6 +225,9 @@ export class BasaltApp extends BasaltFramework {
       await this.#server?.close();
       // last-used times of API keys are batched in memory; keep them
       await this.#services?.apiKeys.flush().catch(() => {});
+      // workers stop before the database closes; unfinished jobs are retried after their lease
+      await this.cron.close();
+      await this.jobs.close(Math.min(this.config.shutdownTimeout || 10_000, 10_000));
       await this.#services?.db.close();
       this.logger.flush?.();
     })();
