@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 
 /** Header, body and query names whose values never reach a log line. */
 export const SECRET_NAMES = [
@@ -21,11 +21,16 @@ const REDACT_PATHS = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.passwordConfirm',
-  '*.token',
-  '*.secret',
-  '*.secretAccessKey',
+  // explicit paths, not `*.x` wildcards: a wildcard makes pino walk every object of
+  // every log line, a third of a cached view request's cost
+  'password',
+  'passwordConfirm',
+  'token',
+  'secret',
+  'secretAccessKey',
+  'body.password',
+  'body.passwordConfirm',
+  'body.token',
 ];
 
 export interface LoggerOptions {
@@ -42,14 +47,14 @@ export function createLogger(options: LoggerOptions): Logger {
   const destination =
     options.destination ??
     (options.format === 'pretty'
-      ? pretty({
+      ? loadPretty()({
           colorize: process.stderr.isTTY,
           destination: 2,
           translateTime: 'HH:MM:ss.l',
           ignore: 'pid,hostname,service',
           sync: true,
         })
-      : pino.destination({ fd: 2, sync: false }));
+      : pino.destination({ fd: 2, sync: false, minLength: 4096 }));
   return pino(
     {
       level: options.level,
@@ -59,6 +64,11 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
+}
+
+/** pino-pretty loads only when asked for (development), keeping it out of production memory. */
+function loadPretty(): (options: Record<string, unknown>) => pino.DestinationStream {
+  return createRequire(import.meta.url)('pino-pretty');
 }
 
 const SECRET_QUERY = new RegExp(`([?&](?:${SECRET_NAMES.join('|')})=)[^&#]*`, 'gi');

@@ -75,6 +75,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     if (closing) reply.header('connection', 'close');
   });
   server.addHook('onResponse', async (request, reply) => {
+    if (!options.logger.isLevelEnabled('info')) return;
     request.log.info(
       {
         method: request.method,
