@@ -22,11 +22,24 @@ interface Atom {
 /** Generates one random string matching `pattern`; throws an `Error` naming the unsupported part. */
 export function randomStringByPattern(pattern: string): string {
   let out = '';
-  for (const atom of parsePattern(pattern)) {
+  for (const atom of parsedPattern(pattern)) {
     const count = atom.min + randomInt(atom.max - atom.min + 1);
     for (let i = 0; i < count; i++) out += atom.chars[randomInt(atom.chars.length)];
   }
   return out;
+}
+
+// Patterns are few (one per field) and parsed on every record create: keep them parsed.
+const parsed = new Map<string, Atom[]>();
+
+function parsedPattern(pattern: string): Atom[] {
+  let atoms = parsed.get(pattern);
+  if (!atoms) {
+    atoms = parsePattern(pattern);
+    if (parsed.size > 1000) parsed.clear();
+    parsed.set(pattern, atoms);
+  }
+  return atoms;
 }
 
 function parsePattern(pattern: string): Atom[] {
