@@ -32,12 +32,22 @@ export const AUTH_OPTION_KEYS = [
  * out of an update keeps its stored value, so clients never need to see secrets.
  */
 export function mergeAuthOptions(next: Collection, input: Record<string, unknown>): void {
+  const storedProviders = providersOf(next.oauth2);
   for (const key of AUTH_OPTION_KEYS) {
     if (!(key in input)) continue;
     const value = input[key];
     next[key] =
       isPlainObject(value) && isPlainObject(next[key]) ? { ...(next[key] as object), ...value } : value;
   }
+  // an OAuth2 provider sent back without its clientSecret (answers never carry it) keeps the stored one
+  if (isPlainObject(next.oauth2) && Array.isArray(next.oauth2.providers))
+    next.oauth2 = {
+      ...next.oauth2,
+      providers: providersOf(next.oauth2).map((p) => ({
+        ...p,
+        clientSecret: p.clientSecret || storedProviders.find((s) => s.name === p.name)?.clientSecret || '',
+      })),
+    };
   next.authRule ??= '';
   next.manageRule ??= null;
   next.passwordAuth ??= { enabled: true, identityFields: ['email'] };
@@ -60,5 +70,16 @@ export function withoutSecrets(collection: Collection): Collection {
       copy[kind] = rest;
     }
   }
+  if (isPlainObject(copy.oauth2))
+    copy.oauth2 = {
+      ...copy.oauth2,
+      providers: providersOf(copy.oauth2).map(({ clientSecret: _secret, ...rest }) => rest),
+    };
   return copy;
+}
+
+/** The provider entries of an `oauth2` option (copies, so callers may change them). */
+function providersOf(oauth2: unknown): Record<string, unknown>[] {
+  const list = isPlainObject(oauth2) && Array.isArray(oauth2.providers) ? oauth2.providers : [];
+  return list.filter(isPlainObject).map((p) => ({ ...p }));
 }
