@@ -7,6 +7,7 @@ import type { CollectionsService } from '../data/collections/collections-service
 import type { RecordsService } from '../data/records/records-service.ts';
 import type { MailService } from '../mail/index.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
+import type { StorageService } from '../storage/index.ts';
 
 /** The services route handlers use; handlers never reach a driver except through these. */
 export interface ApiServices {
@@ -17,6 +18,7 @@ export interface ApiServices {
   apiKeys: ApiKeysService;
   settings: SettingsService;
   mail: MailService;
+  storage: StorageService;
   jobs: JobsService;
   cron: CronService;
   webhooks: WebhooksService;

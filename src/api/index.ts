@@ -7,6 +7,7 @@ import { registerBasaltWebhooksRoutes } from './basalt-webhooks-routes.ts';
 import { registerBatchRoutes } from './batch-routes.ts';
 import { registerCronsRoutes } from './crons-routes.ts';
 import { registerCollectionRoutes } from './collections-routes.ts';
+import { registerFileRoutes } from './files-routes.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerOAuth2Routes } from './oauth2-routes.ts';
 import { registerRecordRoutes } from './records-routes.ts';
@@ -27,6 +28,7 @@ export function registerApi(server: FastifyInstance, services: ApiServices): voi
   registerCronsRoutes(server, services);
   registerBasaltWebhooksRoutes(server, services);
   registerSettingsRoutes(server, services);
+  registerFileRoutes(server, services);
   registerBasaltKeysRoutes(server, services);
   registerOAuth2Routes(server, services);
 }

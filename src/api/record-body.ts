@@ -1,13 +1,27 @@
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
+import type { FileUpload } from '../data/fields/field-file.ts';
 import { ApiError, fieldError } from '../lib/errors.ts';
 import { isPlainObject } from '../lib/json.ts';
+
+/** Where file parts go: streamed to storage as they arrive (see storage's RecordUploads). */
+export interface FileSink {
+  /** stores one part; null when the part is not for a file field */
+  accept(field: string, filename: string, stream: Readable): Promise<FileUpload | null>;
+  /** the largest file any field accepts, so the parser can stop a runaway part */
+  readonly maxFileSize: number;
+}
 
 /**
  * Reads a record write body: a JSON object, or multipart form data whose plain fields
  * are strings and whose `@jsonPayload` field holds a JSON object merged over them
- * (what the SDK sends when a body mixes files and JSON values).
+ * (what the SDK sends when a body mixes files and JSON values). File parts go to
+ * `files` and appear in the body as upload descriptors; without a sink they are refused.
  */
-export async function readRecordBody(request: FastifyRequest): Promise<Record<string, unknown>> {
+export async function readRecordBody(
+  request: FastifyRequest,
+  files?: FileSink,
+): Promise<Record<string, unknown>> {
   if (!request.isMultipart()) {
     if (request.body === undefined || request.body === null) return {};
     if (!isPlainObject(request.body))
@@ -19,10 +33,15 @@ export async function readRecordBody(request: FastifyRequest): Promise<Record<st
   // multipart is streamed past Fastify's bodyLimit, and busboy truncates an oversized field silently
   const limit = request.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY;
   let size = 0;
-  for await (const part of multipartParts(request)) {
+  for await (const part of multipartParts(request, files)) {
     if (part.type === 'field') size += String(part.value).length;
     if (size > limit || (part.type === 'field' && part.valueTruncated))
       throw new ApiError('payload_too_large');
+    if (part.type === 'file' && files) {
+      const upload = await files.accept(part.fieldname, part.filename, part.file);
+      if (upload) append(body, part.fieldname, upload);
+      continue;
+    }
     if (part.type === 'file') {
       part.file.resume();
       throw new ApiError('validation_failed', 'Failed to read the submitted data.', {
@@ -35,18 +54,25 @@ export async function readRecordBody(request: FastifyRequest): Promise<Record<st
     const value = String(part.value);
     if (part.fieldname === '@jsonPayload') {
       payload = { ...payload, ...parsePayload(value) };
-    } else if (part.fieldname in body) {
-      const existing = body[part.fieldname];
-      body[part.fieldname] = Array.isArray(existing) ? [...existing, value] : [existing, value];
-    } else body[part.fieldname] = value;
+    } else append(body, part.fieldname, value);
   }
   return { ...body, ...payload };
 }
 
+/** Repeated form keys collect into a list, as PocketBase reads them. */
+function append(body: Record<string, unknown>, key: string, value: unknown): void {
+  if (!(key in body)) body[key] = value;
+  else {
+    const existing = body[key];
+    body[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+}
+
 /** The parts, with a cut-short or malformed body answered as a 400 instead of a 500. */
-async function* multipartParts(request: FastifyRequest) {
+async function* multipartParts(request: FastifyRequest, files?: FileSink) {
   try {
-    yield* request.parts();
+    // a little over the largest field limit, so storage sees the overflow first and names the field
+    yield* request.parts(files ? { limits: { fileSize: files.maxFileSize + 65536 } } : undefined);
   } catch (error) {
     if (error instanceof ApiError || (error as { statusCode?: number }).statusCode) throw error;
     throw new ApiError(

@@ -5,7 +5,7 @@ import { parseExpand } from '../data/records/record-expand.ts';
 import { parseFields, pickFields } from '../data/records/record-fields.ts';
 import type { RecordRow } from '../data/records/record-output.ts';
 import type { ApiServices } from './api-services.ts';
-import { readRecordBody } from './record-body.ts';
+import { writeWithFiles } from './files-write.ts';
 import { recordContext, stringValues } from './request-context.ts';
 
 type Params = { collection: string; id: string };
@@ -32,20 +32,18 @@ export function registerRecordRoutes(server: FastifyInstance, services: ApiServi
 
   server.post<{ Params: Params }>(base, async (request) => {
     const { collection, ctx } = prepare(request, services);
-    const body = await readRecordBody(request);
-    return answer(services, collection, await records.create(collection, body, ctx), ctx, request);
+    const row = await writeWithFiles(services, request, collection, null, (body) =>
+      records.create(collection, body, ctx),
+    );
+    return answer(services, collection, row, ctx, request);
   });
 
   server.patch<{ Params: Params }>(`${base}/:id`, async (request) => {
     const { collection, ctx } = prepare(request, services);
-    const body = await readRecordBody(request);
-    return answer(
-      services,
-      collection,
-      await records.update(collection, request.params.id, body, ctx),
-      ctx,
-      request,
+    const row = await writeWithFiles(services, request, collection, request.params.id, (body) =>
+      records.update(collection, request.params.id, body, ctx),
     );
+    return answer(services, collection, row, ctx, request);
   });
 
   server.delete<{ Params: Params }>(`${base}/:id`, async (request, reply) => {

@@ -23,6 +23,7 @@ import { type HooksWatch, watchHooksDir } from './hooks-watch.ts';
 import { recordRoutes, registerAppRoutes } from './route-register.ts';
 import { MailService, smtpSettingsSection } from '../mail/index.ts';
 import { type SettingsSection, SettingsService } from '../settings/settings-service.ts';
+import { type StorageService, startStorage } from '../storage/index.ts';
 
 export interface CreateBasaltOptions {
   config?: Config;
@@ -42,6 +43,7 @@ export interface BasaltServices {
   cron: CronService;
   webhooks: WebhooksService;
   mail: MailService;
+  storage: StorageService;
 }
 
 /**
@@ -122,7 +124,8 @@ export class BasaltApp extends BasaltFramework {
     const auth = new AuthService(db, collections, records, { mail, settings });
     await auth.ensureSystemCollections();
     const webhooks = new WebhooksService({ db, jobs: this.jobs, records, registry: collections.registry, logger: this.logger });
-    this.#services = { jobs: this.jobs, cron: this.cron, webhooks, db, collections, records, auth, apiKeys: new ApiKeysService(db), settings, mail };
+    const storage = await startStorage(config.storageUrl, records, this.logger);
+    this.#services = { jobs: this.jobs, cron: this.cron, webhooks, db, collections, records, auth, apiKeys: new ApiKeysService(db), settings, mail, storage };
   }
 
   /**
@@ -229,6 +232,7 @@ export class BasaltApp extends BasaltFramework {
       await this.cron.close();
       await this.jobs.close(Math.min(this.config.shutdownTimeout || 10_000, 10_000));
       await this.#services?.db.close();
+      await this.#services?.storage.close();
       this.logger.flush?.();
     })();
     return this.#closing;

@@ -1,0 +1,79 @@
+import type { Readable } from 'node:stream';
+import type { PutOptions, StorageDriver, StorageObjectInfo } from './storage-driver.ts';
+
+/** Bytes and object count under a prefix. */
+export interface StorageUsage {
+  bytes: number;
+  objects: number;
+}
+
+/**
+ * Record files above any driver. Keys follow PocketBase's layout:
+ * `collectionId/recordId/name` for a file and `collectionId/recordId/thumbs_name/size_name`
+ * for its thumbnails, so everything of a record sits under one prefix.
+ */
+export class StorageService {
+  readonly driver: StorageDriver;
+
+  constructor(driver: StorageDriver) {
+    this.driver = driver;
+  }
+
+  /** The key of a record's file. */
+  fileKey(collectionId: string, recordId: string, name: string): string {
+    return `${collectionId}/${recordId}/${name}`;
+  }
+
+  /** The key of one thumbnail of a record's file. */
+  thumbKey(collectionId: string, recordId: string, name: string, size: string): string {
+    return `${collectionId}/${recordId}/thumbs_${name}/${size}_${name}`;
+  }
+
+  put(key: string, body: Readable, options?: PutOptions): Promise<StorageObjectInfo> {
+    return this.driver.put(key, body, options);
+  }
+
+  /** Removes files of a record with their thumbnails; missing ones are fine. */
+  async removeFiles(collectionId: string, recordId: string, names: string[]): Promise<void> {
+    for (const name of names) {
+      await this.driver.delete(this.fileKey(collectionId, recordId, name));
+      await this.removePrefix(`${collectionId}/${recordId}/thumbs_${name}/`);
+    }
+  }
+
+  /** Removes every object under a prefix (a record's folder, a collection's). */
+  async removePrefix(prefix: string): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      // deleting shrinks the listing, so each round reads the first page again
+      const page = await this.driver.list(prefix, { limit: 1000 });
+      for (const item of page.items) await this.driver.delete(item.key);
+      removed += page.items.length;
+      if (!page.next) return removed;
+    }
+  }
+
+  /** Every object under a prefix, page by page, without holding the whole listing. */
+  async *walk(prefix: string): AsyncGenerator<StorageObjectInfo> {
+    let after: string | undefined;
+    do {
+      const page = await this.driver.list(prefix, { after, limit: 1000 });
+      yield* page.items;
+      after = page.next;
+    } while (after);
+  }
+
+  /** Bytes and objects stored under a prefix ('' for everything). */
+  async usage(prefix: string): Promise<StorageUsage> {
+    const usage = { bytes: 0, objects: 0 };
+    for await (const item of this.walk(prefix)) {
+      usage.bytes += item.size;
+      usage.objects++;
+    }
+    return usage;
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}
