@@ -101,39 +101,11 @@ export async function deleteCollectionRow(tx: Queryable, id: string): Promise<vo
   await tx.run(`DELETE FROM "_collections" WHERE "id" = ?`, [id]);
 }
 
-/** The public JSON of a collection, keys in PocketBase's order. */
+/** The public JSON of a collection: the common keys in PocketBase's order, then type options. */
 export function collectionToJSON(collection: Collection): Record<string, unknown> {
   const c = withoutSecrets(collection);
-  const {
-    id,
-    name,
-    type,
-    system,
-    fields,
-    indexes,
-    listRule,
-    viewRule,
-    createRule,
-    updateRule,
-    deleteRule,
-    created,
-    updated,
-    ...rest
-  } = c;
-  return {
-    id,
-    name,
-    type,
-    system,
-    fields,
-    indexes,
-    listRule,
-    viewRule,
-    createRule,
-    updateRule,
-    deleteRule,
-    created,
-    updated,
-    ...rest,
-  };
+  const out: Record<string, unknown> = {};
+  for (const key of BASE_KEYS) out[key] = c[key];
+  for (const [key, value] of Object.entries(c)) if (!BASE_KEYS.has(key)) out[key] = value;
+  return out;
 }
