@@ -8,8 +8,25 @@ import { RecordHooks } from '../data/records/record-hooks.ts';
 import { TaggedHook } from '../hooks/index.ts';
 import { RouteRegistry } from './app-routes.ts';
 
+/** The part of the jobs service a reload needs: which queues have handlers, and removing one. */
+export interface QueueHandlers {
+  queues(): string[];
+  unhandle(queue: string): Promise<boolean>;
+}
+
+/** The part of the cron service a reload needs. */
+export interface CronSchedules {
+  list(): { id: string }[];
+  remove(id: string): boolean;
+}
+
 /** Registrations taken by `snapshotRegistrations`, put back by `restoreRegistrations`. */
-export type RegistrationSnapshot = { hooks: unknown[]; routes: unknown };
+export type RegistrationSnapshot = {
+  hooks: unknown[];
+  routes: unknown;
+  jobs?: { service: QueueHandlers; queues: string[] };
+  cron?: { service: CronSchedules; ids: string[] };
+};
 
 /**
  * The part of an app that app code extends: record hooks and custom routes. Everything
@@ -54,16 +71,30 @@ export class BasaltFramework {
   }
 
   /** The registrations as they are now (before a hooks folder adds its own). */
-  protected snapshotRegistrations(): RegistrationSnapshot {
-    return { hooks: this.hooks.all().map((h) => h.snapshot()), routes: this.routes.snapshot() };
+  protected snapshotRegistrations(
+    others: { jobs?: QueueHandlers; cron?: CronSchedules } = {},
+  ): RegistrationSnapshot {
+    const { jobs, cron } = others;
+    return {
+      hooks: this.hooks.all().map((h) => h.snapshot()),
+      routes: this.routes.snapshot(),
+      jobs: jobs && { service: jobs, queues: jobs.queues() },
+      cron: cron && { service: cron, ids: cron.list().map((c) => c.id) },
+    };
   }
 
   /** Puts back registrations taken by `snapshotRegistrations` (a dev reload drops the folder's). */
-  protected restoreRegistrations(snapshot: RegistrationSnapshot): void {
+  protected async restoreRegistrations(snapshot: RegistrationSnapshot): Promise<void> {
     this.hooks.all().forEach((hook, i) => {
       hook.restore(snapshot.hooks[i]);
     });
     this.routes.restore(snapshot.routes);
+    // job handlers and schedules added since the snapshot came from the hooks folder: drop them
+    const { jobs, cron } = snapshot;
+    for (const queue of jobs?.service.queues() ?? []) {
+      if (!jobs?.queues.includes(queue)) await jobs?.service.unhandle(queue);
+    }
+    for (const { id } of cron?.service.list() ?? []) if (!cron?.ids.includes(id)) cron?.service.remove(id);
   }
 }
 

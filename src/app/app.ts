@@ -171,7 +171,7 @@ export class BasaltApp extends BasaltFramework {
   /** Runs the hooks folder's files against this app (code registrations are remembered first). */
   async #loadHooks(options: ServeOptions): Promise<void> {
     const dir = options.hooksDir!;
-    this.#registrations ??= this.snapshotRegistrations();
+    this.#registrations ??= this.snapshotRegistrations({ jobs: this.jobs, cron: this.cron });
     const files = await loadHooksDir(this, dir, ++this.#hooksGeneration);
     this.logger.info({ dir, files: files.length }, files.length ? 'Hooks folder loaded' : 'No hooks files');
     if (options.watchHooks && !this.#hooksWatch && existsSync(dir)) {
@@ -195,7 +195,7 @@ export class BasaltApp extends BasaltFramework {
       this.#server = null;
       this.#draining = false;
       this.#restarting = false;
-      this.restoreRegistrations(this.#registrations!);
+      await this.restoreRegistrations(this.#registrations!);
       await this.serve(withHooks);
     };
     this.#reloading = restart(options).catch(async (error) => {

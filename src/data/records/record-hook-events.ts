@@ -44,6 +44,7 @@ export function recordWriteEvent(
     ctx: wctx,
     tx: wctx.tx,
     afterCommit: (fn) => wctx.afterCommit.push(fn),
+    inTransaction: { tx: wctx.tx, afterCommit: wctx.afterCommit },
     records: {
       create: (name, body) => ops.create(need(name), body, inTx),
       update: (name, id, body) => ops.update(need(name), id, body, inTx),

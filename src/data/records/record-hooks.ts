@@ -31,6 +31,11 @@ export interface RecordWriteEvent extends HookEvent {
   afterCommit(fn: () => void | Promise<void>): void;
   /** other record writes in the same transaction */
   records: RecordsInTransaction;
+  /**
+   * `{ tx, afterCommit }` of the write: spread it into `app.jobs.enqueue(name, payload, {...e.inTransaction})`
+   * so the job exists only if the write commits
+   */
+  inTransaction: { tx: Queryable; afterCommit: (() => void)[] };
 }
 
 /** `onRecordCreate`: change `body` before `next()`; `record` is the inserted row after it. */
