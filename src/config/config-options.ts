@@ -9,6 +9,7 @@ import {
   isOrigin,
   listValue,
   pathValue,
+  stringValue,
   urlValue,
   type ValueType,
 } from './config-values.ts';
@@ -57,6 +58,12 @@ export interface Config {
   cacheUrl: string;
   storageUrl: string;
   pubsubUrl: string;
+  /** bearer token that may read /metrics from any address; null: address allow-list only */
+  metricsToken: string | null;
+  /** addresses (IPs or CIDR ranges) that may read /metrics without a token */
+  metricsAllow: string[];
+  /** OTLP/HTTP endpoint traces are exported to; null turns tracing off */
+  otlpEndpoint: string | null;
 }
 
 /** Options whose defaults are fixed, which other defaults may depend on. */
@@ -250,6 +257,29 @@ export const configOptions = {
     type: urlValue('memory://, redis://host:6379 or nats://host:4222'),
     default: 'memory://',
     description: 'Pub/sub between nodes.',
+  },
+  metricsToken: {
+    env: 'BASALT_METRICS_TOKEN',
+    flag: 'metrics-token',
+    type: stringValue('TOKEN', 'a secret string'),
+    default: null,
+    defaultText: 'none',
+    description: 'Bearer token that may read /metrics from any address.',
+  },
+  metricsAllow: {
+    env: 'BASALT_METRICS_ALLOW',
+    flag: 'metrics-allow',
+    type: listValue(isIpOrCidr, 'a comma-separated list of IP addresses or CIDR ranges such as 10.0.0.0/8'),
+    default: '127.0.0.1,::1',
+    description: 'Addresses that may read /metrics without a token.',
+  },
+  otlpEndpoint: {
+    env: 'BASALT_OTLP_ENDPOINT',
+    flag: 'otlp-endpoint',
+    type: urlValue('http://collector:4318'),
+    default: null,
+    defaultText: 'none (tracing off)',
+    description: 'OTLP/HTTP endpoint traces are sent to; unset turns tracing off.',
   },
 } as const satisfies OptionTable;
 

@@ -1,0 +1,94 @@
+import type { DbDriver, Queryable, SqlValue } from '../db/driver.ts';
+import type { MetricsService } from './metrics-service.ts';
+import type { Tracing } from './tracing.ts';
+
+type Op = 'all' | 'get' | 'run';
+
+/**
+ * Wraps a database driver so every statement and transaction is timed
+ * (`basalt_db_query_duration_seconds{op}`) and, when tracing is on, becomes a span
+ * (`db.all`, `db.transaction`, …) under the active request span. Everything else on
+ * the driver (capabilities, snapshot, close, …) passes through untouched.
+ */
+export function instrumentDb(driver: DbDriver, metrics: MetricsService, tracing: Tracing): DbDriver {
+  const duration = metrics.histogram({
+    name: 'db_query_duration_seconds',
+    help: 'Time of database statements and whole transactions, by operation.',
+    labels: ['op'],
+  });
+  const errors = metrics.counter({
+    name: 'db_errors_total',
+    help: 'Database statements that failed, by operation.',
+    labels: ['op'],
+  });
+  registerDbStats(driver, metrics);
+  const timers = {
+    all: duration.labels('all'),
+    get: duration.labels('get'),
+    run: duration.labels('run'),
+    transaction: duration.labels('transaction'),
+  };
+  async function timed<T>(op: keyof typeof timers, sql: string | null, call: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return tracing.enabled
+        ? await tracing.span(`db.${op}`, sql ? { 'db.statement': sql.slice(0, 2000) } : {}, () => call())
+        : await call();
+    } catch (error) {
+      errors.inc({ op });
+      throw error;
+    } finally {
+      timers[op].observe((performance.now() - start) / 1000);
+    }
+  }
+  const statement = (target: Queryable, op: Op) => (sql: string, params?: readonly SqlValue[]) =>
+    timed(op, sql, () => (target[op] as (s: string, p?: readonly SqlValue[]) => Promise<never>)(sql, params));
+  const wrapTx = (tx: Queryable): Queryable =>
+    ({ all: statement(tx, 'all'), get: statement(tx, 'get'), run: statement(tx, 'run') }) as Queryable;
+  const overrides: Record<string, unknown> = {
+    all: statement(driver, 'all'),
+    get: statement(driver, 'get'),
+    run: statement(driver, 'run'),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
+      timed('transaction', null, () => driver.transaction((tx) => fn(wrapTx(tx)))),
+  };
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(driver, {
+    get(target, key) {
+      if (typeof key === 'string' && key in overrides) return overrides[key];
+      const value = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      // methods of a class with #private fields must run with the driver as `this`
+      let fn = bound.get(key);
+      if (!fn) {
+        fn = value.bind(target);
+        bound.set(key, fn);
+      }
+      return fn;
+    },
+  });
+}
+
+/** Write-queue depth and group-commit figures, read from `stats()` at scrape time. */
+function registerDbStats(driver: DbDriver, metrics: MetricsService): void {
+  metrics.gauge({
+    name: 'db_write_queue_depth',
+    help: 'Transactions waiting for the single writer.',
+    collect: (g) => g.set(driver.stats().queuedTransactions),
+  });
+  metrics.gauge({
+    name: 'db_last_commit_group_size',
+    help: 'Transactions in the most recent group commit.',
+    collect: (g) => g.set(driver.stats().lastGroupSize),
+  });
+  metrics.gauge({
+    name: 'db_commits',
+    help: 'Engine commits since start (each may carry several transactions).',
+    collect: (g) => g.set(driver.stats().commits),
+  });
+  metrics.gauge({
+    name: 'db_committed_transactions',
+    help: 'Transactions committed since start; divided by db_commits gives the mean group size.',
+    collect: (g) => g.set(driver.stats().committedTransactions),
+  });
+}

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { DbDriver } from '../db/index.ts';
+import { instrumentDb } from './db-instrument.ts';
+import { instrumentHttp } from './http-instrument.ts';
+import { LogsQuery } from './logs-query.ts';
+import { type LogsSettings, logsSettingsSection } from './logs-settings.ts';
+import { createMetricsAccess } from './metrics-access.ts';
+import { MetricsService } from './metrics-service.ts';
+import { Readiness } from './readiness.ts';
+import { openRequestLogStore, type RequestLogStore } from './request-log-store.ts';
+import { openTracing, Tracing } from './tracing.ts';
+
+/** What observability needs from the configuration. */
+export interface ObservabilityOptions {
+  /** OTLP/HTTP endpoint for traces; null or empty turns tracing off */
+  otlpEndpoint: string | null;
+  metricsToken: string | null;
+  metricsAllow: string[];
+  /** false leaves process metrics out (benchmarks comparing with and without) */
+  defaultMetrics?: boolean;
+}
+
+/**
+ * One app's metrics, tracing, readiness checks and request log. Components register
+ * their metrics on `metrics` and their engine checks on `readiness`; wrap work in
+ * `tracing.span(...)` to make it part of the active trace.
+ */
+export class Observability {
+  readonly metrics: MetricsService;
+  readonly tracing: Tracing;
+  readonly readiness = new Readiness();
+  readonly canScrape: (ip: string, authorization?: string) => boolean;
+  requestLogs: RequestLogStore | null = null;
+  logs: LogsQuery | null = null;
+  #logsSettings: () => LogsSettings = logsSettingsSection.defaults;
+
+  constructor(options: ObservabilityOptions, tracing: Tracing) {
+    this.metrics = new MetricsService({ defaultMetrics: options.defaultMetrics });
+    this.tracing = tracing;
+    this.canScrape = createMetricsAccess({ token: options.metricsToken ?? '', allow: options.metricsAllow });
+  }
+
+  /** The database with statement timings, spans, write-queue gauges and a readiness ping. */
+  instrumentDb(db: DbDriver): DbDriver {
+    this.readiness.add('database', async () => {
+      await db.get('SELECT 1');
+    });
+    return instrumentDb(db, this.metrics, this.tracing);
+  }
+
+  /** Opens the request log database (`url`, e.g. `sqlite:///data/auxiliary.db`) with live settings. */
+  async openRequestLogs(url: string, settings: () => LogsSettings): Promise<void> {
+    this.#logsSettings = settings;
+    this.requestLogs = await openRequestLogStore(url, settings);
+    this.logs = new LogsQuery(this.requestLogs.db);
+    const store = this.requestLogs;
+    this.metrics.gauge({
+      name: 'request_logs_pending',
+      help: 'Request log entries waiting to be written.',
+      collect: (g) => g.set(store.pending),
+    });
+    this.metrics.gauge({
+      name: 'request_logs_dropped',
+      help: 'Request log entries dropped because the log database fell behind.',
+      collect: (g) => g.set(store.dropped),
+    });
+  }
+
+  /** Request metrics, spans and stored request logs on a server. */
+  instrumentHttp(server: FastifyInstance): void {
+    instrumentHttp(server, {
+      metrics: this.metrics,
+      tracing: this.tracing,
+      requestLogs: this.requestLogs,
+      logsSettings: () => this.#logsSettings(),
+    });
+  }
+
+  /** Writes queued logs and spans, then closes the log database. */
+  async close(): Promise<void> {
+    await this.requestLogs?.close();
+    await this.tracing.close();
+  }
+}
+
+/** Builds observability; the OpenTelemetry SDK loads only when an endpoint is set. */
+export async function openObservability(options: ObservabilityOptions): Promise<Observability> {
+  const tracing = options.otlpEndpoint ? await openTracing({ endpoint: options.otlpEndpoint }) : Tracing.off;
+  return new Observability(options, tracing);
+}

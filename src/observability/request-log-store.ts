@@ -1,0 +1,118 @@
+import { type DbDriver, openDb } from '../db/index.ts';
+import { newRecordId } from '../lib/random.ts';
+import { formatDate } from '../lib/time.ts';
+import type { LogsSettings } from './logs-settings.ts';
+
+/** One stored log entry in PocketBase's `_logs` shape. */
+export interface LogEntry {
+  level: number;
+  message: string;
+  data: Record<string, unknown>;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS "_logs" (
+  "id" TEXT PRIMARY KEY NOT NULL,
+  "level" INTEGER NOT NULL DEFAULT 0,
+  "message" TEXT NOT NULL DEFAULT '',
+  "data" JSON NOT NULL DEFAULT '{}',
+  "created" TEXT NOT NULL DEFAULT '',
+  "updated" TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS "_logs_idx_created" ON "_logs" ("created");
+CREATE INDEX IF NOT EXISTS "_logs_idx_level" ON "_logs" ("level")`;
+
+const FLUSH_EVERY_MS = 1000;
+const FLUSH_AT = 500;
+/** entries held while the log database is slow; past this, new ones are dropped and counted */
+const MAX_PENDING = 20_000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * Request logs in their own SQLite file (`<dir>/auxiliary.db`), so log writes never
+ * queue behind application writes. Entries are buffered and written in one transaction
+ * per second (or per 500), off the request path; old ones are pruned hourly.
+ */
+export class RequestLogStore {
+  readonly db: DbDriver;
+  readonly #settings: () => LogsSettings;
+  #pending: Array<[string, number, string, string, string]> = [];
+  #flushing: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout;
+  #pruneTimer: NodeJS.Timeout;
+  /** entries dropped because the buffer was full */
+  dropped = 0;
+
+  constructor(db: DbDriver, settings: () => LogsSettings) {
+    this.db = db;
+    this.#settings = settings;
+    this.#timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS).unref();
+    this.#pruneTimer = setInterval(() => void this.prune().catch(() => {}), PRUNE_EVERY_MS).unref();
+  }
+
+  /** Queues an entry if the settings keep it (retention on, level, sampling). */
+  add(entry: LogEntry): void {
+    const settings = this.#settings();
+    if (settings.maxDays === 0 || entry.level < settings.minLevel) return;
+    if (entry.level < 8 && settings.sampleRate < 1 && Math.random() >= settings.sampleRate) return;
+    if (this.#pending.length >= MAX_PENDING) {
+      this.dropped++;
+      return;
+    }
+    const now = formatDate(new Date());
+    this.#pending.push([newRecordId(), entry.level, entry.message, JSON.stringify(entry.data), now]);
+    if (this.#pending.length >= FLUSH_AT) void this.flush();
+  }
+
+  /** Writes every queued entry; resolves when they are committed. */
+  flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(() => this.#write()).catch(() => {});
+    return this.#flushing;
+  }
+
+  async #write(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    await this.db.transaction(async (tx) => {
+      for (const [id, level, message, data, created] of batch)
+        await tx.run(
+          `INSERT INTO "_logs" ("id","level","message","data","created","updated") VALUES (?,?,?,?,?,?)`,
+          [id, level, message, data, created, created],
+        );
+    });
+  }
+
+  /** Deletes entries older than `maxDays` (all of them when it is 0). */
+  async prune(now = new Date()): Promise<number> {
+    const days = this.#settings().maxDays;
+    const before = formatDate(new Date(now.getTime() - days * 86_400_000));
+    const result = await this.db.run(`DELETE FROM "_logs" WHERE "created" <= ?`, [before]);
+    return result.changes;
+  }
+
+  /** Entries waiting to be written. */
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  /** Writes what is queued, then closes the log database. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    clearInterval(this.#pruneTimer);
+    await this.flush();
+    await this.db.close();
+  }
+}
+
+/** Opens (creating if needed) the log database at `url`, e.g. `sqlite:///data/auxiliary.db`. */
+export async function openRequestLogStore(
+  url: string,
+  settings: () => LogsSettings,
+): Promise<RequestLogStore> {
+  const db = await openDb(url, { sync: 'normal' });
+  await db.exec(SCHEMA);
+  const store = new RequestLogStore(db, settings);
+  await store.prune();
+  return store;
+}
