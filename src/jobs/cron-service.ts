@@ -73,6 +73,7 @@ export class CronService {
     let cron: Cron;
     try {
       cron = new Cron(expression, { timezone: options.timezone, paused: true });
+      cron.nextRun(); // croner checks the time zone only when it first computes a time
     } catch (error) {
       throw new ApiError(
         'validation_failed',
