@@ -1,8 +1,10 @@
 import type { CliIo, Command } from './command.ts';
 import { runCommand } from './command-run.ts';
+import { mailCommand } from './commands/mail.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { superuserCommand } from './commands/superuser.ts';
+import { usersCommand } from './commands/users.ts';
 import { basaltVersion, versionCommand } from './commands/version.ts';
 
 export type { CliIo, Command, CommandContext, Writer } from './command.ts';
@@ -13,7 +15,7 @@ export const rootCommand: Command = {
   name: 'basalt',
   summary: 'Basalt: the backend of an application in one program, speaking the PocketBase API.',
   flags: { version: { type: 'boolean', short: 'v', description: 'Print the version.' } },
-  subcommands: [serveCommand, superuserCommand, migrateCommand, versionCommand],
+  subcommands: [serveCommand, superuserCommand, usersCommand, mailCommand, migrateCommand, versionCommand],
   examples: [
     'basalt serve',
     'basalt superuser upsert admin@example.com "a long password"',

@@ -55,9 +55,28 @@ export const superuserCommand: Command = {
       await app.superusers.delete(email);
       return `Deleted superuser "${email}".`;
     }),
+    subcommand(
+      'otp',
+      'Print a one-time code to sign in as a superuser (when the password is lost).',
+      [EMAIL],
+      async (app, email) => {
+        const { otpId, code, durationSeconds } = await app.services.auth.superuserOtp(email);
+        const appURL = app.services.settings.get().meta.appURL.replace(/\/+$/, '');
+        return [
+          `One-time code for superuser "${email}" (valid for ${durationSeconds} seconds, usable once):`,
+          `  otpId: ${otpId}`,
+          `  code:  ${code}`,
+          'Sign in with the SDK:',
+          `  await pb.collection('_superusers').authWithOTP('${otpId}', '${code}')`,
+          'or over HTTP:',
+          `  curl -X POST ${appURL}/api/collections/_superusers/auth-with-otp -H 'content-type: application/json' -d '{"otpId":"${otpId}","password":"${code}"}'`,
+        ].join('\n');
+      },
+    ),
   ],
   examples: [
     'basalt superuser upsert admin@example.com "a long password"',
     'basalt superuser delete old@example.com',
+    'basalt superuser otp admin@example.com',
   ],
 };
