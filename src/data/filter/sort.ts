@@ -53,7 +53,11 @@ function sortKey(w: SqlWriter, key: string, index: number, opts: CompileOptions)
   if (operand.kind !== 'expr') throw sortError(`cannot sort by "${name}".`);
   if (operand.every)
     throw sortError(`"${name}" may hold several values per record, so it cannot be sorted by.`);
-  const value = w.value(operand.value);
+  const raw = w.value(operand.value);
+  // a guarded value (an auth record's hidden email) sorts as NULL, so the order reveals nothing
+  const value = operand.guard
+    ? sql`CASE WHEN ${w.value(operand.guard)} = ${w.dialect.bool(true)} THEN ${raw} END`
+    : raw;
   if (ctx.joins.joins.length === 0) return sql`${value} ${dir}`;
   return sql`(SELECT ${value} FROM ${w.from(ctx.names.next(), ctx.joins.joins)}) ${dir}`;
 }
