@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerApi } from '../api/index.ts';
+import { registerLogsRoutes } from '../api/logs-routes.ts';
+import { registerMetricsRoutes } from '../api/metrics-routes.ts';
 import { ApiKeysService } from '../auth/api-keys/index.ts';
 import { AuthService } from '../auth/auth-service.ts';
 import { type Config, defaultConfig } from '../config/index.ts';
@@ -22,6 +24,12 @@ import { loadHooksDir } from './hooks-loader.ts';
 import { type HooksWatch, watchHooksDir } from './hooks-watch.ts';
 import { recordRoutes, registerAppRoutes } from './route-register.ts';
 import { MailService, smtpSettingsSection } from '../mail/index.ts';
+import {
+  type LogsSettings,
+  logsSettingsSection,
+  type Observability,
+  openObservability,
+} from '../observability/index.ts';
 import { type SettingsSection, SettingsService } from '../settings/settings-service.ts';
 import { type StorageService, startStorage } from '../storage/index.ts';
 
@@ -66,6 +74,7 @@ export class BasaltApp extends BasaltFramework {
   #services: BasaltServices | null = null;
   #server: FastifyInstance | null = null;
   #draining = false;
+  #observability: Observability | null = null;
   #closing: Promise<void> | null = null;
   /** durable jobs: `handle(queue, fn)`, `enqueue(name, payload, opts)`; handlers may be added before start */
   readonly jobs = new JobsService();
@@ -90,7 +99,10 @@ export class BasaltApp extends BasaltFramework {
   async bootstrap(): Promise<void> {
     if (this.#services) return;
     const config = this.config;
-    const db = await openDb(config.databaseUrl, { sync: config.dbSync, logger: this.logger });
+    this.#observability ??= await openObservability(config);
+    const db = this.#observability.instrumentDb(
+      await openDb(config.databaseUrl, { sync: config.dbSync, logger: this.logger }),
+    );
     await db.transaction(async (tx) => {
       await applySystemMigrations(tx);
       await applyTableMigrations(tx, 'jobs', JOBS_MIGRATIONS);
@@ -119,6 +131,7 @@ export class BasaltApp extends BasaltFramework {
     });
     const settings = new SettingsService(db);
     settings.register(smtpSettingsSection as unknown as SettingsSection);
+    settings.register(logsSettingsSection as unknown as SettingsSection);
     await settings.load();
     const mail = new MailService(settings, config.dir);
     const auth = new AuthService(db, collections, records, { mail, settings });
@@ -153,8 +166,16 @@ export class BasaltApp extends BasaltFramework {
       trustProxy: this.config.trustedProxies.length ? this.config.trustedProxies : false,
       origins: this.config.origins,
     });
+    const observability = this.observability;
+    await observability.openRequestLogs(
+      `sqlite://${this.config.dir}/auxiliary.db`,
+      () => this.services.settings.get().logs as LogsSettings,
+    );
+    observability.instrumentHttp(server);
     const builtInRoutes = recordRoutes(server);
     registerApi(server, { ...this.services, isReady: () => !this.#draining });
+    registerMetricsRoutes(server, { observability, isReady: () => !this.#draining });
+    registerLogsRoutes(server, { ...this.services, isReady: () => !this.#draining }, observability);
     registerAppRoutes(server, this.routes.list(), this.services.auth, builtInRoutes);
     const [host, port] = splitHostPort(this.config.http);
     const address = await server.listen({ host, port: this.#port ?? port });
@@ -232,10 +253,18 @@ export class BasaltApp extends BasaltFramework {
       await this.cron.close();
       await this.jobs.close(Math.min(this.config.shutdownTimeout || 10_000, 10_000));
       await this.#services?.db.close();
+      await this.#observability?.close();
+      this.#observability = null;
       await this.#services?.storage.close();
       this.logger.flush?.();
     })();
     return this.#closing;
+  }
+
+  /** Metrics, tracing, readiness checks and the request log; exists once bootstrapped. */
+  get observability(): Observability {
+    if (!this.#observability) throw new Error('Observability starts with bootstrap(): call bootstrap() or serve() first.');
+    return this.#observability;
   }
 
   readonly superusers = {
