@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerApi } from '../api/index.ts';
+import { registerRealtimeRoutes } from '../api/realtime-routes.ts';
+import { registerRealtimeWsRoutes } from '../api/realtime-ws-routes.ts';
+import { openPubSub, type PubSubDriver } from '../pubsub/index.ts';
+import { RealtimeService } from '../realtime/index.ts';
 import { registerLogsRoutes } from '../api/logs-routes.ts';
 import { registerMetricsRoutes } from '../api/metrics-routes.ts';
 import { ApiKeysService } from '../auth/api-keys/index.ts';
@@ -72,6 +76,8 @@ export class BasaltApp extends BasaltFramework {
   /** the port actually bound, kept across dev reloads */
   #port: number | null = null;
   #services: BasaltServices | null = null;
+  #pubsub: PubSubDriver | null = null;
+  #realtime: RealtimeService | null = null;
   #server: FastifyInstance | null = null;
   #draining = false;
   #observability: Observability | null = null;
@@ -159,6 +165,7 @@ export class BasaltApp extends BasaltFramework {
   async serve(options: ServeOptions = {}): Promise<{ url: string }> {
     if (options.hooksDir) await this.#loadHooks(options);
     await this.bootstrap();
+    const realtime = await this.#startRealtime();
     const server = await createHttpServer({
       logger: this.logger,
       bodyLimit: this.config.bodyLimit,
@@ -174,6 +181,8 @@ export class BasaltApp extends BasaltFramework {
     observability.instrumentHttp(server);
     const builtInRoutes = recordRoutes(server);
     registerApi(server, { ...this.services, isReady: () => !this.#draining });
+    registerRealtimeRoutes(server, realtime);
+    await registerRealtimeWsRoutes(server, this.services.auth, realtime);
     registerMetricsRoutes(server, { observability, isReady: () => !this.#draining });
     registerLogsRoutes(server, { ...this.services, isReady: () => !this.#draining }, observability);
     registerAppRoutes(server, this.routes.list(), this.services.auth, builtInRoutes);
@@ -247,6 +256,8 @@ export class BasaltApp extends BasaltFramework {
       }
       this.#draining = true;
       await this.#server?.close();
+      await this.#realtime?.close();
+      await this.#pubsub?.close();
       // last-used times of API keys are batched in memory; keep them
       await this.#services?.apiKeys.flush().catch(() => {});
       // workers stop before the database closes; unfinished jobs are retried after their lease
@@ -265,6 +276,23 @@ export class BasaltApp extends BasaltFramework {
   get observability(): Observability {
     if (!this.#observability) throw new Error('Observability starts with bootstrap(): call bootstrap() or serve() first.');
     return this.#observability;
+  }
+
+  /** Realtime subscriptions: `publish(topic, data)` to custom topics, `sendToClient(id, event, data)`. Exists once serving. */
+  get realtime(): RealtimeService {
+    if (!this.#realtime) throw new Error('Realtime starts with serve(): call serve() first.');
+    return this.#realtime;
+  }
+
+  /** Opens the pub/sub driver and starts realtime fan-out over it (once). */
+  async #startRealtime(): Promise<RealtimeService> {
+    if (this.#realtime) return this.#realtime;
+    this.#pubsub = await openPubSub(this.config.pubsubUrl);
+    const { db, collections, records, auth } = this.services;
+    const realtime = new RealtimeService({ db, pubsub: this.#pubsub, collections, records, auth, logger: this.logger });
+    await realtime.start();
+    this.#realtime = realtime;
+    return realtime;
   }
 
   readonly superusers = {

@@ -1,0 +1,266 @@
+import type { AuthService } from '../auth/auth-service.ts';
+import type { DbDriver } from '../db/driver.ts';
+import type { Collection } from '../data/collection-types.ts';
+import type { CollectionsService } from '../data/collections/collections-service.ts';
+import type { AuthPrincipal, RecordContext } from '../data/records/record-context.ts';
+import type { RecordDeps } from '../data/records/record-deps.ts';
+import type { RecordsService } from '../data/records/records-service.ts';
+import { ApiError } from '../lib/errors.ts';
+import { randomString } from '../lib/random.ts';
+import type { PubSubDriver } from '../pubsub/index.ts';
+import { canSee, shapeRecord } from './realtime-access.ts';
+import { type ClientTransport, RealtimeClient } from './realtime-client.ts';
+import { type BusMessage, decodeMessage, encodeMessage, recordMessage, TOPICS } from './realtime-messages.ts';
+import { parseSubscription, type Subscription } from './subscription.ts';
+
+/** Tunables; the defaults follow PocketBase where it has one. */
+export interface RealtimeSettings {
+  /** a comment line is sent to a client that got nothing for this long (keeps proxies from closing it) */
+  heartbeatMs: number;
+  /** a client without subscriptions for this long is disconnected (PocketBase: 5 minutes) */
+  idleTimeoutMs: number;
+  /** a client whose unsent bytes pass this is cut off: it stopped reading */
+  maxBufferBytes: number;
+}
+
+export interface RealtimeServiceOptions {
+  db: DbDriver;
+  pubsub: PubSubDriver;
+  collections: CollectionsService;
+  records: RecordsService;
+  auth: AuthService;
+  logger: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  settings?: Partial<RealtimeSettings>;
+}
+
+type RecordBusMessage = Extract<BusMessage, { kind: 'record' }>;
+
+/**
+ * Realtime subscriptions. Record changes committed on any node and custom messages
+ * travel through the pub/sub driver; every node delivers them to its own clients,
+ * each message checked against that client's access rule and subscription filter and
+ * shaped by its own expand and fields.
+ */
+export class RealtimeService {
+  readonly settings: RealtimeSettings;
+  readonly #o: RealtimeServiceOptions;
+  readonly #clients = new Map<string, RealtimeClient>();
+  #unsubscribe: (() => Promise<void>) | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  /** record events are handled one after another, so each client sees them in commit order */
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: RealtimeServiceOptions) {
+    this.#o = options;
+    this.settings = {
+      heartbeatMs: 30_000,
+      idleTimeoutMs: 300_000,
+      maxBufferBytes: 1 << 20,
+      ...options.settings,
+    };
+  }
+
+  /** Listens to committed record changes and to the bus; call once after bootstrap. */
+  async start(): Promise<void> {
+    this.#unsubscribe = await this.#o.pubsub.subscribe(TOPICS.all, (_topic, payload) =>
+      this.#receive(payload),
+    );
+    this.#o.records.onChange((event) => {
+      this.#o.pubsub.publish(TOPICS.records, encodeMessage(recordMessage(event))).catch((error) => {
+        this.#o.logger.warn({ err: error }, 'realtime: could not publish a record event');
+      });
+    });
+    this.#timer = setInterval(() => this.#sweep(), 1000);
+    this.#timer.unref();
+  }
+
+  /** True once `close()` began: no new connections are taken. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Registers a new connection and answers its client (with a fresh id). */
+  connect(transport: ClientTransport): RealtimeClient {
+    if (this.#closed)
+      throw new ApiError('unavailable', 'The server is shutting down; reconnect in a moment.');
+    const client = new RealtimeClient(randomString(40), transport);
+    this.#clients.set(client.id, client);
+    return client;
+  }
+
+  /** Forgets a client whose connection ended. */
+  disconnect(client: RealtimeClient): void {
+    client.closed = true;
+    this.#clients.delete(client.id);
+    client.transport.close();
+  }
+
+  /** Connected clients on this node. */
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  /**
+   * Replaces a client's subscriptions and binds the caller's auth to it. A client may
+   * go from guest to signed in, but not switch users (403), as in PocketBase.
+   */
+  setSubscriptions(clientId: string, keys: string[], principal: AuthPrincipal | null): RealtimeClient {
+    const client = this.#clients.get(clientId);
+    if (!client) throw new ApiError('not_found', 'Missing or invalid client id.');
+    this.setAuth(client, principal);
+    client.setSubscriptions(keys.map(parseSubscription));
+    return client;
+  }
+
+  /** Changes the auth bound to a client, under the same rule as `setSubscriptions`. */
+  setAuth(client: RealtimeClient, principal: AuthPrincipal | null): void {
+    if (client.auth && !sameAuth(client.auth, principal))
+      throw new ApiError('forbidden', "The current and the previous request authorization don't match.");
+    client.auth = principal;
+  }
+
+  /** A connected client of this node. */
+  client(id: string): RealtimeClient | undefined {
+    return this.#clients.get(id);
+  }
+
+  /** Sends `data` to every client (on every node) subscribed to the custom `topic`. */
+  async publish(topic: string, data: unknown): Promise<void> {
+    await this.#o.pubsub.publish(TOPICS.custom, encodeMessage({ kind: 'custom', topic, data }));
+  }
+
+  /** Sends one message named `event` to the client `clientId`, wherever it is connected (OAuth2 redirects). */
+  async sendToClient(clientId: string, event: string, data: unknown): Promise<void> {
+    await this.#o.pubsub.publish(TOPICS.direct, encodeMessage({ kind: 'direct', clientId, event, data }));
+  }
+
+  /** Disconnects every client and leaves the bus; the pub/sub driver stays open (its owner closes it). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    for (const client of [...this.#clients.values()]) this.disconnect(client);
+    await this.#unsubscribe?.();
+    this.#unsubscribe = null;
+  }
+
+  #receive(payload: Uint8Array): void {
+    const message = decodeMessage(payload);
+    if (!message) return;
+    if (message.kind === 'custom') {
+      for (const client of this.#clients.values())
+        for (const sub of client.subscriptions.values())
+          if (sub.topic === message.topic) this.#send(client, sub.key, message.data);
+    } else if (message.kind === 'direct') {
+      const client = this.#clients.get(message.clientId);
+      if (client) this.#send(client, message.event, message.data);
+    } else if (message.kind === 'record') {
+      this.#queue = this.#queue
+        .then(() => this.#deliverRecord(message))
+        .catch((error) => this.#o.logger.warn({ err: error }, 'realtime: record event delivery failed'));
+    }
+  }
+
+  async #deliverRecord(message: RecordBusMessage): Promise<void> {
+    const collection = this.#o.collections.registry.byId(message.collectionId);
+    if (!collection) return;
+    if (collection.type === 'auth' && message.action !== 'create') this.#refreshAuth(collection, message);
+    const shared = new Map<string, Promise<unknown>>();
+    const sends: Promise<void>[] = [];
+    for (const client of this.#clients.values()) {
+      for (const sub of client.subscriptions.values()) {
+        if (!matches(sub, collection, String(message.record.id))) continue;
+        const view = sub.record?.recordId != null;
+        const key = `${client.authKey()}|${view}|${sub.key.slice(sub.topic.length)}`;
+        let visible = shared.get(key);
+        if (!visible) {
+          visible = this.#visibleRecord(collection, message, this.#context(client, sub), view);
+          shared.set(key, visible);
+        }
+        sends.push(
+          visible.then((record) => {
+            if (record !== null && !client.closed)
+              this.#send(client, sub.key, { action: message.action, record }, true);
+          }),
+        );
+      }
+    }
+    await Promise.all(sends);
+  }
+
+  /** The shaped record when the client may see it, else null. */
+  async #visibleRecord(
+    collection: Collection,
+    message: RecordBusMessage,
+    ctx: RecordContext,
+    view: boolean,
+  ): Promise<unknown> {
+    const rule = view ? collection.viewRule : collection.listRule;
+    const deps: RecordDeps = {
+      db: this.#o.db,
+      registry: this.#o.collections.registry,
+      limits: this.#o.records.limits,
+    };
+    const ok = await canSee(deps, collection, rule, message.record, ctx, message.action === 'delete');
+    return ok ? shapeRecord(this.#o.records, collection, message.record, ctx) : null;
+  }
+
+  #context(client: RealtimeClient, sub: Subscription): RecordContext {
+    return this.#o.auth.contextFor(client.auth, {
+      query: sub.options.query,
+      headers: sub.options.headers,
+      method: 'GET',
+      context: 'realtime',
+    });
+  }
+
+  /** A changed auth record updates its clients; a deleted one or a new tokenKey signs them out. */
+  #refreshAuth(collection: Collection, message: RecordBusMessage): void {
+    for (const client of this.#clients.values()) {
+      const auth = client.auth;
+      if (!auth || auth.collection.id !== collection.id || auth.record.id !== message.record.id) continue;
+      const revoked = message.action === 'delete' || auth.record.tokenKey !== message.record.tokenKey;
+      client.auth = revoked ? null : { collection, record: message.record };
+    }
+  }
+
+  #send(client: RealtimeClient, name: string, data: unknown, isRecord = false): void {
+    if (client.closed) return;
+    client.lastWriteAt = Date.now();
+    const buffered = client.transport.send(name, data, isRecord);
+    if (buffered > this.settings.maxBufferBytes) this.#cutOff(client, buffered);
+  }
+
+  #cutOff(client: RealtimeClient, buffered: number): void {
+    this.#o.logger.warn(
+      { clientId: client.id, buffered, limit: this.settings.maxBufferBytes },
+      'realtime: client cut off, it stopped reading and its buffer passed the limit',
+    );
+    this.disconnect(client);
+  }
+
+  /** Heartbeats for quiet clients; disconnects clients idle without subscriptions. */
+  #sweep(): void {
+    const now = Date.now();
+    for (const client of [...this.#clients.values()]) {
+      if (client.idleSince && now - client.idleSince >= this.settings.idleTimeoutMs) {
+        this.#o.logger.debug({ clientId: client.id }, 'realtime: idle client disconnected');
+        this.disconnect(client);
+      } else if (now - client.lastWriteAt >= this.settings.heartbeatMs) {
+        client.lastWriteAt = now;
+        const buffered = client.transport.heartbeat();
+        if (buffered > this.settings.maxBufferBytes) this.#cutOff(client, buffered);
+      }
+    }
+  }
+}
+
+function matches(sub: Subscription, collection: Collection, recordId: string): boolean {
+  const target = sub.record;
+  if (!target || (target.collection !== collection.name && target.collection !== collection.id)) return false;
+  return target.recordId === null || target.recordId === recordId;
+}
+
+function sameAuth(a: AuthPrincipal, b: AuthPrincipal | null): boolean {
+  return !!b && a.collection.id === b.collection.id && a.record.id === b.record.id;
+}
