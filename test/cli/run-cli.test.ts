@@ -89,7 +89,7 @@ describe('usage errors exit 2 with a pointer to --help', () => {
     [
       'unknown subcommand',
       ['superuser', 'remove', 'a@b.c'],
-      /Unknown command "remove" for "basalt superuser"\. Commands: upsert, create, update, delete\./,
+      /Unknown command "remove" for "basalt superuser"\. Commands: upsert, create, update, delete, otp\./,
     ],
     ['unknown migrate subcommand', ['migrate', 'down'], /Unknown command "down" for "basalt migrate"/],
     [
@@ -135,14 +135,14 @@ describe('usage errors exit 2 with a pointer to --help', () => {
   test('a group without a command prints its help on stderr', async () => {
     const { code, stderr } = await cli(['superuser']);
     assert.equal(code, 2);
-    assert.match(stderr, /^basalt superuser needs a command: upsert, create, update, delete\.\n/);
+    assert.match(stderr, /^basalt superuser needs a command: upsert, create, update, delete, otp\.\n/);
     assert.match(stderr, /Usage:/);
   });
 
   test('basalt alone needs a command', async () => {
     const { code, stderr } = await cli([]);
     assert.equal(code, 2);
-    assert.match(stderr, /^basalt needs a command: serve, superuser, migrate, version\./);
+    assert.match(stderr, /^basalt needs a command: serve, superuser, users, mail, migrate, version\./);
   });
 });
 
