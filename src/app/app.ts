@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { registerBackupRoutes } from '../api/backups-routes.ts';
 import { registerApi } from '../api/index.ts';
 import { registerRealtimeRoutes } from '../api/realtime-routes.ts';
 import { registerRealtimeWsRoutes } from '../api/realtime-ws-routes.ts';
@@ -28,6 +29,7 @@ import { loadHooksDir } from './hooks-loader.ts';
 import { type HooksWatch, watchHooksDir } from './hooks-watch.ts';
 import { recordRoutes, registerAppRoutes } from './route-register.ts';
 import { MailService, smtpSettingsSection } from '../mail/index.ts';
+import { BackupService, backupSettingsSection } from '../backup/index.ts';
 import {
   type LogsSettings,
   logsSettingsSection,
@@ -55,6 +57,7 @@ export interface BasaltServices {
   cron: CronService;
   webhooks: WebhooksService;
   mail: MailService;
+  backups: BackupService;
   storage: StorageService;
 }
 
@@ -137,6 +140,7 @@ export class BasaltApp extends BasaltFramework {
     });
     const settings = new SettingsService(db);
     settings.register(smtpSettingsSection as unknown as SettingsSection);
+    settings.register(backupSettingsSection as unknown as SettingsSection);
     settings.register(logsSettingsSection as unknown as SettingsSection);
     await settings.load();
     const mail = new MailService(settings, config.dir);
@@ -144,7 +148,7 @@ export class BasaltApp extends BasaltFramework {
     await auth.ensureSystemCollections();
     const webhooks = new WebhooksService({ db, jobs: this.jobs, records, registry: collections.registry, logger: this.logger });
     const storage = await startStorage(config.storageUrl, records, this.logger);
-    this.#services = { jobs: this.jobs, cron: this.cron, webhooks, db, collections, records, auth, apiKeys: new ApiKeysService(db), settings, mail, storage };
+    this.#services = { jobs: this.jobs, cron: this.cron, webhooks, db, collections, records, auth, apiKeys: new ApiKeysService(db), settings, mail, storage, backups: new BackupService({ config, settings, db }) };
   }
 
   /**
@@ -181,6 +185,11 @@ export class BasaltApp extends BasaltFramework {
     observability.instrumentHttp(server);
     const builtInRoutes = recordRoutes(server);
     registerApi(server, { ...this.services, isReady: () => !this.#draining });
+    registerBackupRoutes(server, {
+      ...this.services,
+      isReady: () => !this.#draining,
+      restartWith: (between) => this.restartWith(between),
+    });
     registerRealtimeRoutes(server, realtime);
     await registerRealtimeWsRoutes(server, this.services.auth, realtime);
     registerMetricsRoutes(server, { observability, isReady: () => !this.#draining });
@@ -194,6 +203,7 @@ export class BasaltApp extends BasaltFramework {
     this.logger.info({ url, dir: this.config.dir }, 'Basalt is serving');
     await this.#hintFirstSuperuser();
     this.jobs.start();
+    this.services.backups.schedule(this.cron, (err) => this.logger.error({ err }, 'Scheduled backup failed'));
     this.cron.start();
     return { url };
   }
@@ -233,6 +243,29 @@ export class BasaltApp extends BasaltFramework {
       await restart({});
     });
     await this.#reloading;
+  }
+
+  /**
+   * Closes the app (in-flight requests finish), then runs `between` with the server and
+   * database closed; `between` serves again on the same port by calling `reopen`, and may
+   * undo its change and call `reopen` once more if that fails. A backup restore swaps the
+   * data in between, where PocketBase restarts its process.
+   */
+  async restartWith(between: (reopen: () => Promise<void>) => Promise<void>): Promise<void> {
+    this.#restarting = true;
+    await this.close();
+    this.#closing = null;
+    this.#services = null;
+    this.#server = null;
+    // realtime and pub/sub were closed with the app; serve() opens fresh ones
+    this.#realtime = null;
+    this.#pubsub = null;
+    this.#draining = false;
+    this.#restarting = false;
+    await between(async () => {
+      this.#services = null;
+      await this.serve();
+    });
   }
 
   /** On a fresh data dir, tells how to create the first superuser. */

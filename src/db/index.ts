@@ -15,3 +15,5 @@ export type {
 export { DB_ERROR_CODES, DbError } from './driver.ts';
 export type { DbLogger, OpenDbOptions } from './open-db.ts';
 export { openDb } from './open-db.ts';
+export type { SnapshotInspection } from './snapshot-formats.ts';
+export { inspectSnapshot, snapshotFormats } from './snapshot-formats.ts';

@@ -16,7 +16,7 @@ export interface SettingsSection<T extends Record<string, unknown> = Record<stri
   defaults(): T;
   /** problems keyed by option name, or null */
   validate(value: T): ErrorData | null;
-  /** option names whose values are secrets: stored, never answered in clear */
+  /** option names whose values are secrets (dotted for nested ones, `s3.secret`): stored, never answered in clear */
   secrets?: string[];
 }
 
@@ -73,11 +73,17 @@ export class SettingsService {
   readonly #db: DbDriver;
   readonly #sections = new Map<string, SettingsSection>();
   #current: Settings | null = null;
+  readonly #listeners: Array<(settings: Settings) => void> = [];
 
   constructor(db: DbDriver) {
     this.#db = db;
     this.register(meta as unknown as SettingsSection);
     this.register(batch as unknown as SettingsSection);
+  }
+
+  /** Calls `listener` after every stored change (e.g. to reschedule a cron from new settings). */
+  onChange(listener: (settings: Settings) => void): void {
+    this.#listeners.push(listener);
   }
 
   /** Adds a section (components call this before bootstrap). */
@@ -102,7 +108,10 @@ export class SettingsService {
   redacted(): Settings {
     const copy = structuredClone(this.get());
     for (const section of this.#sections.values()) {
-      for (const key of section.secrets ?? []) if (copy[section.name]?.[key]) copy[section.name][key] = '';
+      for (const key of section.secrets ?? []) {
+        const holder = ownerOf(copy[section.name], key);
+        if (holder?.[leafOf(key)]) holder[leafOf(key)] = '';
+      }
     }
     return copy;
   }
@@ -135,6 +144,7 @@ export class SettingsService {
       );
     });
     this.#current = next;
+    for (const listener of this.#listeners) listener(next);
     return next;
   }
 
@@ -144,9 +154,15 @@ export class SettingsService {
     current: Record<string, unknown>,
     value: Record<string, unknown>,
   ): Record<string, unknown> {
-    const out = { ...value };
-    for (const key of section.secrets ?? [])
-      if (out[key] === '' || out[key] === SECRET_MASK) out[key] = current?.[key];
+    const out = structuredClone(value);
+    for (const key of section.secrets ?? []) {
+      const holder = ownerOf(out, key);
+      const leaf = leafOf(key);
+      // nested secrets (`s3.secret`) also keep the stored value when the patch leaves them out
+      const absent = key.includes('.') && holder && holder[leaf] === undefined;
+      if (holder && (absent || holder[leaf] === '' || holder[leaf] === SECRET_MASK))
+        holder[leaf] = ownerOf(current, key)?.[leafOf(key)];
+    }
     return out;
   }
 
@@ -156,4 +172,15 @@ export class SettingsService {
       out[section.name] = { ...section.defaults(), ...(stored[section.name] ?? {}) };
     return out as Settings;
   }
+}
+
+/** The object holding a dotted option (`s3.secret` → the `s3` object), or undefined. */
+function ownerOf(root: Record<string, unknown> | undefined, path: string): Record<string, unknown> | undefined {
+  let node: unknown = root;
+  for (const part of path.split('.').slice(0, -1)) node = isPlainObject(node) ? node[part] : undefined;
+  return isPlainObject(node) ? node : undefined;
+}
+
+function leafOf(path: string): string {
+  return path.slice(path.lastIndexOf('.') + 1);
 }

@@ -45,3 +45,40 @@ export async function snapshotSqlite(
   onProgress?.({ done: bytes, total: bytes });
   return { format: 'sqlite', bytes };
 }
+
+/**
+ * Opens a snapshot copy read-only and reports what is wrong with it (`PRAGMA
+ * integrity_check` when `integrity` is set; empty: sound) and the migrations it records.
+ */
+export function inspectSqliteSnapshot(
+  path: string,
+  options: { integrity: boolean },
+): { problems: string[]; migrations: string[] } {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path, { readOnly: true });
+  } catch (err) {
+    return { problems: [`cannot open the database copy: ${(err as Error).message}`], migrations: [] };
+  }
+  try {
+    const problems = options.integrity
+      ? db
+          .prepare('PRAGMA integrity_check')
+          .all()
+          .map((r) => String(r.integrity_check))
+          .filter((line) => line !== 'ok')
+      : [];
+    const hasLedger = db.prepare(`SELECT 1 FROM sqlite_schema WHERE name = '_migrations'`).get();
+    const migrations = hasLedger
+      ? db
+          .prepare('SELECT "file" FROM "_migrations" ORDER BY "file"')
+          .all()
+          .map((r) => String(r.file))
+      : [];
+    return { problems, migrations };
+  } catch (err) {
+    return { problems: [`the database copy cannot be read: ${(err as Error).message}`], migrations: [] };
+  } finally {
+    db.close();
+  }
+}
