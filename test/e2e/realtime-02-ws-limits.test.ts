@@ -146,6 +146,7 @@ describe('realtime: WebSocket endpoint, back-pressure, idle timeout, heartbeats'
       'cut off only once well past the bound (kernel buffers included)',
     );
     assert.ok(server.app.realtime.client(reader.clientId), 'the client that reads stays connected');
+    assert.ok(readBytes > 2 * limit, `the reader took ${readBytes} bytes`);
     reader.socket.destroy();
     const growthMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
     assert.ok(growthMb < 64, `memory grew by ${growthMb.toFixed(1)} MB while flooding`);
