@@ -20,8 +20,18 @@ export class MetricsService {
   readonly #metrics = new Map<string, Counter | Gauge | Histogram>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    if (options.defaultMetrics !== false)
-      client.collectDefaultMetrics({ register: this.registry, prefix: 'basalt_' });
+    if (options.defaultMetrics !== false) this.#processMetrics();
+  }
+
+  /**
+   * prom-client's process and event-loop metrics, except three gauges it names with a
+   * `_total` suffix that `promtool check metrics` rejects (`basalt_nodejs_active_resources`
+   * already counts the same things by type).
+   */
+  #processMetrics(): void {
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'basalt_' });
+    for (const name of ['handles', 'requests', 'resources'])
+      this.registry.removeSingleMetric(`basalt_nodejs_active_${name}_total`);
   }
 
   /** A counter; calling again with the same name answers the same counter. */

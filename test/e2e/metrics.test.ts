@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { http, startServer, type TestServer } from '../helpers/server.ts';
+
+/** The value of one sample line (`name{labels} value`) in exposition text, 0 when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const matches = Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
+    if (matches) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}
+
+async function scrape(url: string): Promise<string> {
+  const response = await http(url, 'GET', '/metrics');
+  assert.equal(response.status, 200, `scrape failed: ${JSON.stringify(response.body)}`);
+  return response.body as string;
+}
+
+const RECORDS_ROUTE = '/api/collections/:collection/records';
+
+describe('/metrics', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+    const pb = await server.superuser();
+    await pb.collections.create({
+      name: 'posts',
+      type: 'base',
+      listRule: '',
+      createRule: '',
+      fields: [{ name: 'title', type: 'text' }],
+    });
+  });
+  after(() => server.stop());
+
+  test('answers Prometheus text with process, event-loop, HTTP and database metrics', async () => {
+    const response = await http(server.url, 'GET', '/metrics');
+    assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
+    const text = response.body as string;
+    for (const name of [
+      'basalt_process_cpu_seconds_total',
+      'basalt_nodejs_eventloop_lag_seconds',
+      'basalt_http_requests_total',
+      'basalt_http_request_duration_seconds_bucket',
+      'basalt_db_query_duration_seconds_bucket',
+      'basalt_db_write_queue_depth',
+      'basalt_db_last_commit_group_size',
+    ])
+      assert.ok(text.includes(`\n${name}`), `${name} is missing`);
+  });
+
+  test('request counters and latency histograms move by route template, method and status', async () => {
+    const pb = server.client();
+    const labels = { method: 'GET', route: RECORDS_ROUTE, status: '200' };
+    const before = await scrape(server.url);
+    for (let i = 0; i < 3; i++) await pb.collection('posts').getList(1, 5);
+    await assert.rejects(pb.collection('posts').getList(1, 5, { filter: 'nope ~~' }));
+    const after = await scrape(server.url);
+    const delta = (name: string, l: Record<string, string>) =>
+      sample(after, name, l) - sample(before, name, l);
+    assert.equal(delta('basalt_http_requests_total', labels), 3);
+    assert.equal(delta('basalt_http_request_duration_seconds_count', labels), 3);
+    assert.equal(delta('basalt_http_requests_total', { ...labels, status: '400' }), 1);
+    assert.ok(
+      delta('basalt_db_query_duration_seconds_count', { op: 'all' }) >= 3,
+      'database reads are timed',
+    );
+  });
+
+  test('writes show up as database transactions and commits', async () => {
+    const pb = server.client();
+    const before = await scrape(server.url);
+    await Promise.all([1, 2, 3, 4].map((n) => pb.collection('posts').create({ title: `t${n}` })));
+    const after = await scrape(server.url);
+    const delta = (name: string, l: Record<string, string> = {}) =>
+      sample(after, name, l) - sample(before, name, l);
+    assert.ok(delta('basalt_db_query_duration_seconds_count', { op: 'transaction' }) >= 4);
+    assert.ok(delta('basalt_db_committed_transactions') >= 4);
+    assert.ok(delta('basalt_db_commits') >= 1);
+  });
+
+  test('raw URLs never become labels: ids and unknown paths collapse to templates', async () => {
+    await http(server.url, 'GET', '/api/collections/posts/records/secretrecordid1');
+    await http(server.url, 'GET', '/no/such/path/zzqqxx');
+    const text = await scrape(server.url);
+    assert.ok(!text.includes('secretrecordid1'));
+    assert.ok(!text.includes('zzqqxx'));
+    assert.ok(sample(text, 'basalt_http_requests_total', { route: 'unmatched', status: '404' }) >= 1);
+    assert.ok(
+      sample(text, 'basalt_http_requests_total', {
+        route: '/api/collections/:collection/records/:id',
+      }) >= 1,
+    );
+  });
+
+  test('promtool check metrics passes on the live output', async (t) => {
+    const probe = spawnSync('promtool', ['--version']);
+    if (probe.error) {
+      if (process.env.CI) assert.fail('promtool is missing in CI (apt-get install -y prometheus)');
+      return t.skip('promtool not installed (apt-get install prometheus); skipped outside CI');
+    }
+    const text = await scrape(server.url);
+    const result = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    assert.equal(result.status, 0, `promtool: ${result.stdout}${result.stderr}`);
+  });
+});
+
+describe('/metrics access', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ metricsAllow: ['10.0.0.0/8'], metricsToken: 's3cret-scrape-token' });
+  });
+  after(() => server.stop());
+
+  test('an address outside the allow-list is refused in the PocketBase error shape', async () => {
+    const response = await http(server.url, 'GET', '/metrics');
+    assert.equal(response.status, 403);
+    assert.equal(response.body.status, 403);
+    assert.match(response.body.message, /metrics-allow|metrics-token/);
+  });
+
+  test('the bearer token opens it from any address; a wrong one does not', async () => {
+    const ok = await http(server.url, 'GET', '/metrics', {
+      headers: { authorization: 'Bearer s3cret-scrape-token' },
+    });
+    assert.equal(ok.status, 200);
+    assert.ok(String(ok.body).includes('basalt_http_requests_total'));
+    const wrong = await http(server.url, 'GET', '/metrics', {
+      headers: { authorization: 'Bearer s3cret-scrape-tokeN' },
+    });
+    assert.equal(wrong.status, 403);
+  });
+});
