@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type PocketBase from 'pocketbase';
 import { ClientResponseError } from 'pocketbase';
-import { expectApiError, uniqueName } from '../helpers/sdk-fixtures.ts';
+import { assertProblem, expectApiError, uniqueName } from '../helpers/sdk-fixtures.ts';
 import { http, startServer, type TestServer } from '../helpers/server.ts';
 
 const PASSWORD = 'otp-mfa-password-1';
@@ -147,6 +147,28 @@ describe('auth: OTP, MFA, impersonation and the dev outbox (no SMTP)', () => {
     await pb.collection(users).authWithPassword(user.email, PASSWORD);
     await expectApiError(pb.collection(users).impersonate(user.id, 60), 403);
     await expectApiError(admin.collection(users).impersonate('missingrecord00', 60), 404);
+  });
+
+  test('auth options are validated: out-of-range numbers, bad rules, unknown identity fields', async () => {
+    const error = await expectApiError(
+      admin.collections.update(users, {
+        otp: { length: 2, duration: 5 },
+        mfa: { rule: 'nosuchfield = 1' },
+        passwordAuth: { identityFields: ['nosuchfield'] },
+        authToken: { duration: -1 },
+        manageRule: '((',
+      }),
+      400,
+    );
+    assertProblem(error.data, 'otp.length', 'validation_out_of_range');
+    assertProblem(error.data, 'otp.duration', 'validation_out_of_range');
+    assertProblem(error.data, 'mfa.rule', 'validation_invalid_rule');
+    assertProblem(error.data, 'passwordAuth.identityFields');
+    assertProblem(error.data, 'authToken.duration');
+    assertProblem(error.data, 'manageRule', 'validation_invalid_rule');
+    const stored = await admin.collections.getOne(users);
+    assert.equal(stored.otp.length, 6, 'nothing changed');
+    assert.equal(stored.authAlert.enabled, true, 'defaults are answered');
   });
 
   test('request-otp is refused when OTP is disabled', async () => {

@@ -51,6 +51,10 @@ export function mergeAuthOptions(next: Collection, input: Record<string, unknown
   next.authRule ??= '';
   next.manageRule ??= null;
   next.passwordAuth ??= { enabled: true, identityFields: ['email'] };
+  // PocketBase's defaults, so a new collection answers them; templates are filled by auth when sending
+  next.otp = { enabled: false, duration: 180, length: 8, ...(isPlainObject(next.otp) ? next.otp : {}) };
+  next.mfa = { enabled: false, duration: 600, rule: '', ...(isPlainObject(next.mfa) ? next.mfa : {}) };
+  next.authAlert = { enabled: true, ...(isPlainObject(next.authAlert) ? next.authAlert : {}) };
   for (const [kind, duration] of Object.entries(TOKEN_KINDS)) {
     const current = isPlainObject(next[kind]) ? (next[kind] as Record<string, unknown>) : {};
     next[kind] = {

@@ -14,6 +14,7 @@ import { normalizeField } from '../fields/registry.ts';
 import { defaultIdField } from '../fields/system-fields.ts';
 import { ensureAuthSystemFields } from './auth-fields.ts';
 import { mergeAuthOptions } from './auth-options.ts';
+import { authOptionProblems } from './auth-options-validate.ts';
 import { normalizeIndexes, parseIndex } from './collection-index.ts';
 
 export const RULE_KEYS = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
@@ -69,6 +70,11 @@ export function validateCollection(
       const message = typeof rule === 'string' && rule !== '' ? lookup.checkRule(next, rule) : null;
       if (message) problems[key] = fieldError('validation_invalid_rule', message);
     }
+    if (next.type === 'auth')
+      Object.assign(
+        problems,
+        authOptionProblems(input, next, (rule) => lookup.checkRule(next, rule)),
+      );
   }
   if (Object.keys(problems).length) {
     throw new ApiError(
