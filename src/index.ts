@@ -43,7 +43,7 @@ export function createBasalt(options: CreateBasaltOptions = {}): Basalt {
   return new Basalt(options);
 }
 
-export type { RegistrationSnapshot, ServeOptions } from './app/app-framework.ts';
+export type { BootstrapEvent, RegistrationSnapshot, ServeOptions } from './app/app-framework.ts';
 export { BasaltFramework } from './app/app-framework.ts';
 export { BasaltApp, type BasaltServices, type CreateBasaltOptions } from './app/app.ts';
 export type {
@@ -57,7 +57,7 @@ export type {
 export { HooksFileError } from './app/hooks-loader.ts';
 export { type Config, ConfigError, defaultConfig, loadConfig } from './config/index.ts';
 export type { Collection, Field, FieldType, Rule } from './data/collection-types.ts';
-export type { AuthPrincipal, RecordContext } from './data/records/record-context.ts';
+export { type AuthPrincipal, type RecordContext, superuserContext } from './data/records/record-context.ts';
 export type {
   RecordCreateEvent,
   RecordDeleteEvent,

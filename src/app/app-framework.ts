@@ -5,8 +5,13 @@ import type {
   RecordUpdateEvent,
 } from '../data/records/record-hooks.ts';
 import { RecordHooks } from '../data/records/record-hooks.ts';
-import { TaggedHook } from '../hooks/index.ts';
+import { Hook, type HookEvent, TaggedHook } from '../hooks/index.ts';
 import { RouteRegistry } from './app-routes.ts';
+
+/** `onBootstrap`: the app's services are open (database migrated, collections loaded), nothing serves yet. */
+export interface BootstrapEvent extends HookEvent {
+  app: BasaltFramework;
+}
 
 /** The part of the jobs service a reload needs: which queues have handlers, and removing one. */
 export interface QueueHandlers {
@@ -39,6 +44,20 @@ export class BasaltFramework {
   readonly hooks = new RecordHooks();
   /** custom HTTP routes: `app.routes.get('/api/hello', handler, { auth: 'record' })` */
   readonly routes = new RouteRegistry();
+  readonly #bootstrapHook = new Hook<BootstrapEvent>();
+
+  /**
+   * After the app's services open, before it serves (and before any CLI command runs on
+   * them): create collections on first start, seed data. A throw stops the start.
+   */
+  onBootstrap(): TaggedHook<BootstrapEvent> {
+    return new TaggedHook(this.#bootstrapHook, []);
+  }
+
+  /** Runs the bootstrap handlers (called by the app once its services are open). */
+  protected async triggerBootstrap(): Promise<void> {
+    await this.#bootstrapHook.trigger({ app: this, next: async () => {} });
+  }
 
   /** Before a record is created, inside its transaction; `e.next()` inserts it. */
   onRecordCreate(...collections: string[]): TaggedHook<RecordCreateEvent> {
@@ -76,7 +95,7 @@ export class BasaltFramework {
   ): RegistrationSnapshot {
     const { jobs, cron } = others;
     return {
-      hooks: this.hooks.all().map((h) => h.snapshot()),
+      hooks: this.#allHooks().map((h) => h.snapshot()),
       routes: this.routes.snapshot(),
       jobs: jobs && { service: jobs, queues: jobs.queues() },
       cron: cron && { service: cron, ids: cron.list().map((c) => c.id) },
@@ -85,7 +104,7 @@ export class BasaltFramework {
 
   /** Puts back registrations taken by `snapshotRegistrations` (a dev reload drops the folder's). */
   protected async restoreRegistrations(snapshot: RegistrationSnapshot): Promise<void> {
-    this.hooks.all().forEach((hook, i) => {
+    this.#allHooks().forEach((hook, i) => {
       hook.restore(snapshot.hooks[i]);
     });
     this.routes.restore(snapshot.routes);
@@ -95,6 +114,10 @@ export class BasaltFramework {
       if (!jobs?.queues.includes(queue)) await jobs?.service.unhandle(queue);
     }
     for (const { id } of cron?.service.list() ?? []) if (!cron?.ids.includes(id)) cron?.service.remove(id);
+  }
+
+  #allHooks(): Hook<any>[] {
+    return [...this.hooks.all(), this.#bootstrapHook];
   }
 }
 
