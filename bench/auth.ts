@@ -75,7 +75,7 @@ try {
     `argon2id cost: memory ${p.memory} KiB, passes ${p.passes}, parallelism ${p.parallelism}, tag ${p.tagLength} bytes`,
   );
   console.log(
-    `cores: ${availableParallelism()}, pinned: ${pinned}, connections: ${connections}, ${duration} s each`,
+    `cores: ${cores}, pinned: ${pinned}, connections: ${connections}, ${duration} s each`,
   );
   console.log(`raw argon2id verify (this process)  ${raw.toFixed(1)} /s`);
   console.log(
