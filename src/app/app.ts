@@ -228,20 +228,22 @@ export class BasaltApp extends BasaltFramework {
   async #reload(options: ServeOptions): Promise<void> {
     if (this.#closing && !this.#restarting) return;
     this.logger.info('Hooks folder changed; restarting the app');
-    const restart = async (withHooks: ServeOptions) => {
-      this.#restarting = true;
-      await this.close();
-      this.#closing = null;
-      this.#services = null;
-      this.#server = null;
-      this.#draining = false;
-      this.#restarting = false;
+    // restartWith resets every runtime part (server, drivers, realtime) and keeps the port
+    this.#reloading = this.restartWith(async (reopen) => {
       await this.restoreRegistrations(this.#registrations!);
-      await this.serve(withHooks);
-    };
-    this.#reloading = restart(options).catch(async (error) => {
-      this.logger.error({ err: error }, `Reload failed: ${error.message} — serving without the hooks folder until it changes again.`);
-      await restart({});
+      try {
+        await this.#loadHooks(options);
+        await reopen();
+      } catch (error) {
+        this.logger.error(
+          { err: error },
+          `Reload failed: ${(error as Error).message} — serving without the hooks folder until it changes again.`,
+        );
+        // a failure after bootstrap (a route clash) leaves the database open: release it first
+        await this.#services?.db.close().catch(() => {});
+        await this.restoreRegistrations(this.#registrations!);
+        await reopen();
+      }
     });
     await this.#reloading;
   }

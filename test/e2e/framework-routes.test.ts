@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import PocketBase from 'pocketbase';
 import { ApiError, type Basalt, createBasalt, defaultConfig } from '../../src/index.ts';
+import { Inbox } from '../helpers/realtime.ts';
 import { uniqueName } from '../helpers/sdk-fixtures.ts';
 import { http, SUPERUSER } from '../helpers/server.ts';
 
@@ -42,6 +43,10 @@ before(async () => {
     throw new Error('secret internal detail');
   });
   app.routes.delete('/api/myapp/nothing', () => undefined);
+  app.routes.post('/api/myapp/announce', async (e) => {
+    await app.realtime.publish('news', e.body);
+    return { sent: true };
+  });
   app.jobs.handle('welcome', (job) => void jobRuns.push(job.payload));
   ({ url } = await app.serve());
   await app.superusers.upsert(SUPERUSER.email, SUPERUSER.password);
@@ -107,6 +112,22 @@ describe('custom routes', () => {
 
   test('built-in routes still answer next to custom ones', async () => {
     assert.equal((await http(url, 'GET', '/api/health')).status, 200);
+  });
+});
+
+describe('realtime from app code', () => {
+  test('a route publishes to a custom topic that an SDK subscriber receives', async () => {
+    const pb = new PocketBase(url);
+    const inbox = new Inbox();
+    const unsubscribe = await pb.realtime.subscribe('news', inbox.push);
+    try {
+      const res = await http(url, 'POST', '/api/myapp/announce', { body: { headline: 'hooks landed' } });
+      assert.deepEqual(res.body, { sent: true });
+      const got = await inbox.until((m) => m.headline === 'hooks landed', 'the published message');
+      assert.deepEqual(got, { headline: 'hooks landed' });
+    } finally {
+      await unsubscribe();
+    }
   });
 });
 
