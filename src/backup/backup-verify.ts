@@ -34,7 +34,6 @@ export async function verifyArchive(
   const step: ByteProgress = (done, total) => onProgress?.('unpack', done, total);
   const manifest = await unpackArchive(archive, join(staging, 'archive'), step);
   refuseIncompatible(manifest, version);
-  onProgress?.('integrity', 0, 1);
   const copy = join(staging, 'archive', manifest.database.file || DATABASE_NAME);
   const inspection = await inspectSnapshot(manifest.database.format, copy, { integrity: true });
   if (inspection.problems.length)
@@ -42,7 +41,6 @@ export async function verifyArchive(
       'backup_corrupt',
       `The database copy in ${key} fails its integrity check: ${inspection.problems.slice(0, 3).join('; ')}.`,
     );
-  onProgress?.('integrity', 1, 1);
   return { staging: join(staging, 'archive'), manifest };
 }
 

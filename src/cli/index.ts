@@ -1,6 +1,7 @@
 import type { CliIo, Command } from './command.ts';
 import { runCommand } from './command-run.ts';
 import { mailCommand } from './commands/mail.ts';
+import { backupCommand } from './commands/backup.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { superuserCommand } from './commands/superuser.ts';
@@ -15,7 +16,7 @@ export const rootCommand: Command = {
   name: 'basalt',
   summary: 'Basalt: the backend of an application in one program, speaking the PocketBase API.',
   flags: { version: { type: 'boolean', short: 'v', description: 'Print the version.' } },
-  subcommands: [serveCommand, superuserCommand, usersCommand, mailCommand, migrateCommand, versionCommand],
+  subcommands: [serveCommand, superuserCommand, usersCommand, mailCommand, migrateCommand, backupCommand, versionCommand],
   examples: [
     'basalt serve',
     'basalt superuser upsert admin@example.com "a long password"',

@@ -41,6 +41,14 @@ export async function snapshotSqlite(
   } finally {
     reader.close();
   }
+  // a rollback-journal copy is one self-contained file (no -wal/-shm beside it when read);
+  // the driver turns WAL back on when it opens a restored copy
+  const copy = new DatabaseSync(destination);
+  try {
+    copy.exec('PRAGMA journal_mode = DELETE');
+  } finally {
+    copy.close();
+  }
   const bytes = statSync(destination).size;
   onProgress?.({ done: bytes, total: bytes });
   return { format: 'sqlite', bytes };
