@@ -1,37 +1,9 @@
 import pino, { type Logger } from 'pino';
 import { createRequire } from 'node:module';
+import { REDACT_PATHS } from '../observability/index.ts';
 
-/** Header, body and query names whose values never reach a log line. */
-export const SECRET_NAMES = [
-  'authorization',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
-  'password',
-  'passwordConfirm',
-  'oldPassword',
-  'token',
-  'secret',
-  'apiKey',
-  'key',
-] as const;
-
-const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  // explicit paths, not `*.x` wildcards: a wildcard makes pino walk every object of
-  // every log line, a third of a cached view request's cost
-  'password',
-  'passwordConfirm',
-  'token',
-  'secret',
-  'secretAccessKey',
-  'body.password',
-  'body.passwordConfirm',
-  'body.token',
-];
+// which names are secret, and the redaction of URLs, live with the request log (observability)
+export { redactUrl, SECRET_NAMES } from '../observability/index.ts';
 
 export interface LoggerOptions {
   level: string;
@@ -69,11 +41,4 @@ export function createLogger(options: LoggerOptions): Logger {
 /** pino-pretty loads only when asked for (development), keeping it out of production memory. */
 function loadPretty(): (options: Record<string, unknown>) => pino.DestinationStream {
   return createRequire(import.meta.url)('pino-pretty');
-}
-
-const SECRET_QUERY = new RegExp(`([?&](?:${SECRET_NAMES.join('|')})=)[^&#]*`, 'gi');
-
-/** Replaces secret query parameter values in a URL before it is logged. */
-export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY, '$1[redacted]');
 }

@@ -1,13 +1,14 @@
-/**
- * Names whose values never reach a log line or a stored log: headers, query
- * parameters and JSON body keys (compared case-insensitively in URLs).
- */
-export const SECRET_NAMES = [
+/** Header names whose values never reach a log line or a stored log. */
+export const SECRET_HEADERS = [
   'authorization',
   'proxy-authorization',
   'cookie',
   'set-cookie',
   'x-api-key',
+] as const;
+
+/** Query parameter and JSON body keys whose values never reach a log line or a stored log. */
+export const SECRET_NAMES = [
   'password',
   'passwordConfirm',
   'oldPassword',
@@ -18,6 +19,7 @@ export const SECRET_NAMES = [
   'accessToken',
   'refreshToken',
   'secret',
+  'secretAccessKey',
   'client_secret',
   'clientSecret',
   'apiKey',
@@ -29,18 +31,41 @@ export const SECRET_NAMES = [
   'signature',
 ] as const;
 
+const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `["${name}"]`);
+
 /**
- * pino redact paths: the secret names at the top of a log object and one or two levels
- * down (`body.password`, `req.headers.authorization`, `err.config.headers.cookie`).
+ * pino redact paths, all explicit: a `*` wildcard would make pino walk every object of
+ * every log line. Secrets are covered where Basalt's code puts them: headers under
+ * `req`/`res`/`headers`, body and query keys at the top or under `body`/`query`.
  */
-export const REDACT_PATHS: string[] = SECRET_NAMES.flatMap((name) => {
-  const key = /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `["${name}"]`;
-  return [key.startsWith('.') ? name : `["${name}"]`, `*${key}`, `*.*${key}`, `*.*.*${key}`];
-});
+export const REDACT_PATHS: string[] = [
+  ...SECRET_HEADERS.flatMap((h) => [`req.headers${key(h)}`, `res.headers${key(h)}`, `headers${key(h)}`]),
+  ...SECRET_NAMES.flatMap((n) => [key(n).replace(/^\./, ''), `body${key(n)}`, `query${key(n)}`]),
+];
 
-const SECRET_QUERY = new RegExp(`([?&;](?:${SECRET_NAMES.join('|')})=)[^&#;]*`, 'gi');
+const SECRET_PARAMS = new Set<string>([...SECRET_NAMES, ...SECRET_HEADERS].map((n) => n.toLowerCase()));
+const PARAM = /([^&;=#]+)=([^&;#]*)/g;
 
-/** Replaces secret query parameter values in a URL (or referer) before it is logged or stored. */
+/**
+ * Replaces the values of secret query parameters in a URL (or a referer) before it is
+ * logged or stored. Names are compared decoded and case-insensitively, so
+ * `?pass%77ord=…` and `?TOKEN=…` are caught too.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY, '$1[redacted]');
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const query = url
+    .slice(q + 1)
+    .replace(PARAM, (pair, name: string) =>
+      SECRET_PARAMS.has(decode(name).toLowerCase()) ? `${name}=[redacted]` : pair,
+    );
+  return `${url.slice(0, q + 1)}${query}`;
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return text;
+  }
 }
