@@ -33,7 +33,7 @@ export function registerRealtimeRoutes(server: FastifyInstance, realtime: Realti
     id = client.id;
     request.raw.socket.setNoDelay(true);
     response.on('close', () => realtime.disconnect(client));
-    client.transport.send('PB_CONNECT', { clientId: client.id }, false);
+    client.transport.send('PB_CONNECT', JSON.stringify({ clientId: client.id }), false);
   });
 
   server.post('/api/realtime', async (request, reply) => {

@@ -8,10 +8,11 @@ import type { Subscription } from './subscription.ts';
  */
 export interface ClientTransport {
   /**
-   * Queues one message under `name` (the subscription key or a custom event name);
-   * `isRecord` tells a record event's `{action, record}` from a custom message's data.
+   * Queues one message under `name` (the subscription key or a custom event name).
+   * `json` is the message already serialized (shared by every client that gets the
+   * same bytes); `isRecord` tells a record event's `{action, record}` from custom data.
    */
-  send(name: string, data: unknown, isRecord: boolean): number;
+  send(name: string, json: string, isRecord: boolean): number;
   /** Queues a keep-alive that carries no message. */
   heartbeat(): number;
   /** Ends the connection; idempotent. */

@@ -148,12 +148,13 @@ export class RealtimeService {
     const message = decodeMessage(payload);
     if (!message) return;
     if (message.kind === 'custom') {
+      let json: string | undefined;
       for (const client of this.#clients.values())
         for (const sub of client.subscriptions.values())
-          if (sub.topic === message.topic) this.#send(client, sub.key, message.data);
+          if (sub.topic === message.topic) this.#send(client, sub.key, (json ??= toJson(message.data)));
     } else if (message.kind === 'direct') {
       const client = this.#clients.get(message.clientId);
-      if (client) this.#send(client, message.event, message.data);
+      if (client) this.#send(client, message.event, toJson(message.data));
     } else if (message.kind === 'record') {
       this.#queue = this.#queue
         .then(() => this.#deliverRecord(message))
@@ -165,7 +166,8 @@ export class RealtimeService {
     const collection = this.#o.collections.registry.byId(message.collectionId);
     if (!collection) return;
     if (collection.type === 'auth' && message.action !== 'create') this.#refreshAuth(collection, message);
-    const shared = new Map<string, Promise<unknown>>();
+    // clients with the same auth and options get the same bytes: check, shape and serialize once
+    const shared = new Map<string, Promise<string | null>>();
     const sends: Promise<void>[] = [];
     for (const client of this.#clients.values()) {
       for (const sub of client.subscriptions.values()) {
@@ -174,13 +176,14 @@ export class RealtimeService {
         const key = `${client.authKey()}|${view}|${sub.key.slice(sub.topic.length)}`;
         let visible = shared.get(key);
         if (!visible) {
-          visible = this.#visibleRecord(collection, message, this.#context(client, sub), view);
+          visible = this.#visibleRecord(collection, message, this.#context(client, sub), view).then(
+            (record) => (record === null ? null : toJson({ action: message.action, record })),
+          );
           shared.set(key, visible);
         }
         sends.push(
-          visible.then((record) => {
-            if (record !== null && !client.closed)
-              this.#send(client, sub.key, { action: message.action, record }, true);
+          visible.then((json) => {
+            if (json !== null && !client.closed) this.#send(client, sub.key, json, true);
           }),
         );
       }
@@ -224,10 +227,10 @@ export class RealtimeService {
     }
   }
 
-  #send(client: RealtimeClient, name: string, data: unknown, isRecord = false): void {
+  #send(client: RealtimeClient, name: string, json: string, isRecord = false): void {
     if (client.closed) return;
     client.lastWriteAt = Date.now();
-    const buffered = client.transport.send(name, data, isRecord);
+    const buffered = client.transport.send(name, json, isRecord);
     if (buffered > this.settings.maxBufferBytes) this.#cutOff(client, buffered);
   }
 
@@ -253,6 +256,10 @@ export class RealtimeService {
       }
     }
   }
+}
+
+function toJson(data: unknown): string {
+  return JSON.stringify(data ?? null);
 }
 
 function matches(sub: Subscription, collection: Collection, recordId: string): boolean {

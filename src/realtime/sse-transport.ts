@@ -14,8 +14,8 @@ export function sseTransport(response: ServerResponse, clientId: () => string): 
     return response.writableLength;
   };
   return {
-    send(name, data) {
-      return write(`id:${clientId()}\nevent:${name}\ndata:${JSON.stringify(data ?? null)}\n\n`);
+    send(name, json) {
+      return write(`id:${clientId()}\nevent:${name}\ndata:${json}\n\n`);
     },
     heartbeat() {
       return write(':\n\n');
