@@ -25,15 +25,18 @@ const STORES: Record<string, Opener> = {
       region: url.searchParams.get('region') ?? '',
       endpoint: url.searchParams.get('endpoint') ?? '',
       forcePathStyle: url.searchParams.get('forcePathStyle') === 'true',
-      accessKey: credentials.accessKey ?? process.env.AWS_ACCESS_KEY_ID ?? '',
-      secret: credentials.secret ?? process.env.AWS_SECRET_ACCESS_KEY ?? '',
+      // explicit credentials, else the URL's user:password, else the usual AWS variables
+      accessKey:
+        credentials.accessKey || decodeURIComponent(url.username) || process.env.AWS_ACCESS_KEY_ID || '',
+      secret:
+        credentials.secret || decodeURIComponent(url.password) || process.env.AWS_SECRET_ACCESS_KEY || '',
     });
   },
 };
 
 /**
  * Opens the backup store a URL names: `file:///srv/backups` (or a plain path) or
- * `s3://bucket/prefix?endpoint=https://…&region=…&forcePathStyle=true`. Fails with the
+ * `s3://[KEY:SECRET@]bucket/prefix?endpoint=https://…&region=…&forcePathStyle=true`. Fails with the
  * known schemes for anything else.
  */
 export async function openBackupStore(
