@@ -6,6 +6,7 @@ import type { WebhooksService } from '../webhooks/index.ts';
 import type { CollectionsService } from '../data/collections/collections-service.ts';
 import type { RecordsService } from '../data/records/records-service.ts';
 import type { MailService } from '../mail/index.ts';
+import type { RealtimeService } from '../realtime/index.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { StorageService } from '../storage/index.ts';
 
@@ -22,6 +23,8 @@ export interface ApiServices {
   jobs: JobsService;
   cron: CronService;
   webhooks: WebhooksService;
+  /** realtime, when the server runs it (OAuth2 redirects are delivered through it) */
+  realtime?: RealtimeService;
   /** readiness: false while draining */
   isReady(): boolean;
 }

@@ -9,6 +9,7 @@ import { registerCronsRoutes } from './crons-routes.ts';
 import { registerCollectionRoutes } from './collections-routes.ts';
 import { registerFileRoutes } from './files-routes.ts';
 import { registerHealthRoutes } from './health-routes.ts';
+import { realtimeRedirectPublisher } from './oauth2-realtime-publisher.ts';
 import { registerOAuth2Routes } from './oauth2-routes.ts';
 import { registerRecordRoutes } from './records-routes.ts';
 import { registerPrincipal } from './request-context.ts';
@@ -30,5 +31,5 @@ export function registerApi(server: FastifyInstance, services: ApiServices): voi
   registerSettingsRoutes(server, services);
   registerFileRoutes(server, services);
   registerBasaltKeysRoutes(server, services);
-  registerOAuth2Routes(server, services);
+  registerOAuth2Routes(server, services, services.realtime && realtimeRedirectPublisher(services.realtime));
 }

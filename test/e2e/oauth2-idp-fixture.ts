@@ -23,13 +23,20 @@ export type Tamper = 'none' | 'wrong-aud' | 'wrong-iss' | 'alg-none' | 'foreign-
 export interface TestIdp {
   issuer: string;
   tamper: Tamper;
-  /** Runs the browser part of the authorization code flow (login + consent) and answers the redirect. */
-  authorize(authURL: string, login: string): Promise<{ code: string; state: string }>;
+  /**
+   * Runs the browser part of the authorization code flow (login + consent) and answers
+   * the redirect to `stopAt` (the test app's redirect URL unless given).
+   */
+  authorize(
+    authURL: string,
+    login: string,
+    stopAt?: string,
+  ): Promise<{ code: string; state: string; location: string }>;
   close(): Promise<void>;
 }
 
 /** A real OpenID Connect provider (`oidc-provider`) on 127.0.0.1 with one confidential client. */
-export async function startTestIdp(): Promise<TestIdp> {
+export async function startTestIdp(extraRedirectURLs: string[] = []): Promise<TestIdp> {
   const server: Server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -42,7 +49,7 @@ export async function startTestIdp(): Promise<TestIdp> {
       {
         client_id: CLIENT.id,
         client_secret: CLIENT.secret,
-        redirect_uris: [REDIRECT_URL],
+        redirect_uris: [REDIRECT_URL, ...extraRedirectURLs],
         token_endpoint_auth_method: 'client_secret_post',
       },
     ],
@@ -52,7 +59,12 @@ export async function startTestIdp(): Promise<TestIdp> {
     findAccount: async (_ctx: unknown, id: string) =>
       ACCOUNTS[id] ? { accountId: id, claims: async () => ({ sub: id, ...ACCOUNTS[id] }) } : undefined,
   } as never);
-  const idp: TestIdp = { issuer, tamper: 'none', authorize: (url, login) => authorize(url, login), close };
+  const idp: TestIdp = {
+    issuer,
+    tamper: 'none',
+    authorize: (url, login, stopAt) => authorize(url, login, stopAt),
+    close,
+  };
   provider.use(async (ctx: { path: string; body: unknown }, next: () => Promise<void>) => {
     await next();
     const body = ctx.body as { id_token?: string } | undefined;
@@ -85,7 +97,11 @@ async function tamper(idToken: string, how: Tamper, key: Parameters<SignJWT['sig
  * Plays the browser: follows redirects by hand with a cookie jar, fills the provider's
  * login form and consent form, and stops at the redirect to the app.
  */
-async function authorize(authURL: string, login: string): Promise<{ code: string; state: string }> {
+async function authorize(
+  authURL: string,
+  login: string,
+  stopAt = REDIRECT_URL,
+): Promise<{ code: string; state: string; location: string }> {
   const jar = new Map<string, string>();
   let url = authURL;
   let form: URLSearchParams | undefined;
@@ -105,9 +121,10 @@ async function authorize(authURL: string, login: string): Promise<{ code: string
     form = undefined;
     if (location) {
       const next = new URL(location, url);
-      if (next.href.startsWith(REDIRECT_URL)) {
+      if (next.href.startsWith(stopAt)) {
         if (next.searchParams.get('error')) throw new Error(`provider error: ${next.search}`);
-        return { code: next.searchParams.get('code') ?? '', state: next.searchParams.get('state') ?? '' };
+        const code = next.searchParams.get('code') ?? '';
+        return { code, state: next.searchParams.get('state') ?? '', location: next.href };
       }
       url = next.href;
       continue;
