@@ -148,10 +148,10 @@ export class RealtimeService {
     const message = decodeMessage(payload);
     if (!message) return;
     if (message.kind === 'custom') {
-      let json: string | undefined;
+      const json = toJson(message.data);
       for (const client of this.#clients.values())
         for (const sub of client.subscriptions.values())
-          if (sub.topic === message.topic) this.#send(client, sub.key, (json ??= toJson(message.data)));
+          if (sub.topic === message.topic) this.#send(client, sub.key, json);
     } else if (message.kind === 'direct') {
       const client = this.#clients.get(message.clientId);
       if (client) this.#send(client, message.event, toJson(message.data));
