@@ -18,39 +18,59 @@ export async function insertJob(
   options: EnqueueOptions,
   now: number,
 ): Promise<{ job: Job; created: boolean }> {
-  const id = newRecordId();
   const runAt =
     options.runAt !== undefined
       ? Number(options.runAt instanceof Date ? options.runAt.getTime() : options.runAt)
       : now + (options.delay ?? 0);
+  // the new row, built here so a created job needs no read back
+  const row: JobRow = {
+    id: newRecordId(),
+    name,
+    queue: options.queue ?? name,
+    payload: toJsonText(payload),
+    state: 'queued',
+    priority: options.priority ?? 0,
+    runAt,
+    attempts: 0,
+    maxAttempts: options.maxAttempts ?? ENQUEUE_DEFAULTS.maxAttempts,
+    backoffMs: options.backoffMs ?? ENQUEUE_DEFAULTS.backoffMs,
+    backoffMaxMs: options.backoffMaxMs ?? ENQUEUE_DEFAULTS.backoffMaxMs,
+    idempotencyKey: options.idempotencyKey ?? null,
+    leaseUntil: null,
+    claimToken: null,
+    progress: null,
+    result: null,
+    lastError: null,
+    created: now,
+    updated: now,
+    finished: null,
+  };
   const result = await q.run(
     `INSERT INTO "_jobs" ("id", "name", "queue", "payload", "state", "priority", "runAt", "attempts",
        "maxAttempts", "backoffMs", "backoffMaxMs", "idempotencyKey", "created", "updated")
      VALUES (?, ?, ?, ?, 'queued', ?, ?, 0, ?, ?, ?, ?, ?, ?)
      ON CONFLICT ("idempotencyKey") DO NOTHING`,
     [
-      id,
-      name,
-      options.queue ?? name,
-      toJsonText(payload),
-      options.priority ?? 0,
-      runAt,
-      options.maxAttempts ?? ENQUEUE_DEFAULTS.maxAttempts,
-      options.backoffMs ?? ENQUEUE_DEFAULTS.backoffMs,
-      options.backoffMaxMs ?? ENQUEUE_DEFAULTS.backoffMaxMs,
-      options.idempotencyKey ?? null,
+      row.id,
+      row.name,
+      row.queue,
+      row.payload,
+      row.priority,
+      row.runAt,
+      row.maxAttempts,
+      row.backoffMs,
+      row.backoffMaxMs,
+      row.idempotencyKey,
       now,
       now,
     ],
   );
-  const row =
-    result.changes > 0
-      ? await q.get<JobRow>(`SELECT * FROM "_jobs" WHERE "id" = ?`, [id])
-      : await q.get<JobRow>(`SELECT * FROM "_jobs" WHERE "idempotencyKey" = ?`, [
-          options.idempotencyKey ?? null,
-        ]);
-  if (!row) throw new Error(`job ${id} vanished right after its insert`);
-  return { job: rowToJob(row), created: result.changes > 0 };
+  if (result.changes > 0) return { job: rowToJob(row), created: true };
+  const existing = await q.get<JobRow>(`SELECT * FROM "_jobs" WHERE "idempotencyKey" = ?`, [
+    row.idempotencyKey,
+  ]);
+  if (!existing) throw new Error(`job ${row.id} was neither inserted nor found under its idempotency key`);
+  return { job: rowToJob(existing), created: false };
 }
 
 /** One job by id, or null. */

@@ -4,6 +4,7 @@ import { randomString } from '../lib/random.ts';
 import type { JobClaimer } from './job-claimer.ts';
 import { completeJob, extendLeases, failJob, nextDueTime, saveProgress } from './job-lease.ts';
 import type { Job, JobHandler } from './job-types.ts';
+import { WriteBatch } from './write-batch.ts';
 
 /** Settings of one queue's workers in this process. */
 export interface QueueWorkerOptions {
@@ -39,9 +40,11 @@ export class QueueWorker {
   #timer: NodeJS.Timeout | null = null;
   #heartbeat: NodeJS.Timeout | null = null;
   #idle: (() => void) | null = null;
+  readonly #writes: WriteBatch;
 
   constructor(options: QueueWorkerOptions) {
     this.#o = options;
+    this.#writes = new WriteBatch(options.db);
   }
 
   /** Jobs running now in this worker. */
@@ -121,11 +124,11 @@ export class QueueWorker {
     void (async () => {
       try {
         const result = await this.#o.handler(job, ctx);
-        await db.transaction((tx) => completeJob(tx, job, token, result, Date.now()));
+        await this.#writes.run((tx) => completeJob(tx, job, token, result, Date.now()));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         try {
-          const outcome = await db.transaction((tx) =>
+          const outcome = await this.#writes.run((tx) =>
             failJob(tx, job, token, message.slice(0, 2000), Date.now()),
           );
           if (outcome === 'dead')

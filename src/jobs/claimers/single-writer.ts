@@ -25,7 +25,7 @@ export function singleWriterClaimer(db: DbDriver): JobClaimer {
            WHERE "id" IN (
              SELECT "id" FROM "_jobs"
              WHERE "queue" = ? AND (("state" = 'queued' AND "runAt" <= ?)
-               OR ("state" = 'running' AND "leaseUntil" < ?))
+               OR ("state" = 'running' AND "leaseUntil" < ? AND "attempts" < "maxAttempts"))
              ORDER BY "priority" DESC, "runAt", "id" LIMIT ?)
            RETURNING *`,
           [now + leaseMs, token, now, queue, now, now, limit],
