@@ -34,11 +34,14 @@ export function registerMetricsRoutes(server: FastifyInstance, services: ProbeSe
     method: ['GET', 'HEAD'],
     url: '/api/basalt/ready',
     handler: async (_request, reply) => {
-      if (!services.isReady()) {
+      const draining = () => {
         reply.code(503);
         return { status: 'draining', checks: [] };
-      }
+      };
+      if (!services.isReady()) return draining();
       const { ok, checks } = await observability.readiness.run();
+      // shutdown may have begun while the checks ran; a load balancer must stop sending now
+      if (!services.isReady()) return draining();
       reply.code(ok ? 200 : 503);
       return { status: ok ? 'ready' : 'not_ready', checks };
     },
