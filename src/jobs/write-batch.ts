@@ -45,7 +45,7 @@ export class WriteBatch {
         for (const write of batch) out.push(await write.fn(tx));
         return out;
       });
-      batch.forEach((write, i) => write.resolve(results[i]));
+      for (const [i, write] of batch.entries()) write.resolve(results[i]);
     } catch {
       for (const write of batch) await this.#db.transaction(write.fn).then(write.resolve, write.reject);
     }
