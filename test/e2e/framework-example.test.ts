@@ -32,9 +32,14 @@ function runExample(args: string[], until?: RegExp) {
     const timer = setTimeout(() => reject(new Error(`example did not start:\n${out}\n${err}`)), 20_000);
     child.stdout.on('data', () => {
       const match = until.exec(out);
-      if (match) clearTimeout(timer), resolve(match);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve(match);
     });
-    exited.then(() => (clearTimeout(timer), reject(new Error(`example exited:\n${out}\n${err}`))));
+    exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`example exited:\n${out}\n${err}`));
+    });
   });
   return { child, exited, ready, stderr: () => err };
 }

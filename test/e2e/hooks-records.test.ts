@@ -168,9 +168,13 @@ describe('record hooks through the SDK', () => {
     const notes = await collection('notes');
     const other = await collection('other');
     const order: string[] = [];
+    const orderThen = (label: string) => async (e: { next(): Promise<void> }) => {
+      order.push(label);
+      await e.next();
+    };
     const hook = server.app.onRecordCreate(notes);
     const ids = [
-      hook.bind({ id: 'second', priority: 5, fn: async (e) => (order.push('second'), e.next()) }),
+      hook.bind({ id: 'second', priority: 5, fn: orderThen('second') }),
       hook.bind({
         id: 'outer',
         priority: -5,
@@ -180,7 +184,7 @@ describe('record hooks through the SDK', () => {
           order.push(`outer:after:${e.record?.title}`);
         },
       }),
-      hook.bind({ id: 'first', fn: async (e) => (order.push('first'), e.next()) }),
+      hook.bind({ id: 'first', fn: orderThen('first') }),
     ];
     await server.client().collection(notes).create({ title: 'a' });
     assert.deepEqual(order, ['outer:before', 'first', 'second', 'outer:after:a']);

@@ -9,11 +9,16 @@ interface Ev extends HookEvent {
 
 const event = (tag = 'posts'): Ev => ({ tag, log: [], next: async () => {} });
 const hook = () => new Hook<Ev>((e) => [e.tag]);
+/** A handler that logs `label` and continues the chain. */
+const logThen = (label: string) => async (e: Ev) => {
+  e.log.push(label);
+  await e.next();
+};
 
 describe('Hook', () => {
   test('handlers run by priority (lower first), then in binding order, around the action', async () => {
     const h = hook();
-    h.bind({ id: 'late', priority: 10, fn: async (e) => (e.log.push('late'), e.next()) });
+    h.bind({ id: 'late', priority: 10, fn: logThen('late') });
     h.bind({
       id: 'wrap',
       priority: -5,
@@ -23,8 +28,8 @@ describe('Hook', () => {
         e.log.push('wrap:after');
       },
     });
-    h.bindFunc(async (e) => (e.log.push('a'), e.next()));
-    h.bindFunc(async (e) => (e.log.push('b'), e.next()));
+    h.bindFunc(logThen('a'));
+    h.bindFunc(logThen('b'));
     const e = event();
     const ran = await h.trigger(e, async (ev) => void ev.log.push('action'));
     assert.equal(ran, true);
@@ -34,7 +39,7 @@ describe('Hook', () => {
   test('a handler that does not call next() stops the chain and the action', async () => {
     const h = hook();
     h.bindFunc((e) => void e.log.push('stopper'));
-    h.bindFunc(async (e) => (e.log.push('never'), e.next()));
+    h.bindFunc(logThen('never'));
     const e = event();
     assert.equal(await h.trigger(e, async (ev) => void ev.log.push('action')), false);
     assert.deepEqual(e.log, ['stopper']);
@@ -63,15 +68,21 @@ describe('Hook', () => {
 
   test('calling next() twice is an error', async () => {
     const h = hook();
-    h.bind({ id: 'twice', fn: async (e) => (await e.next(), e.next()) });
+    h.bind({
+      id: 'twice',
+      fn: async (e) => {
+        await e.next();
+        await e.next();
+      },
+    });
     await assert.rejects(h.trigger(event()), /next\(\) was called twice/);
   });
 
   test('unbind by id, rebinding an id replaces it, unbindAll clears', async () => {
     const h = hook();
-    h.bind({ id: 'x', fn: async (e) => (e.log.push('x1'), e.next()) });
-    h.bind({ id: 'y', fn: async (e) => (e.log.push('y'), e.next()) });
-    h.bind({ id: 'x', fn: async (e) => (e.log.push('x2'), e.next()) });
+    h.bind({ id: 'x', fn: logThen('x1') });
+    h.bind({ id: 'y', fn: logThen('y') });
+    h.bind({ id: 'x', fn: logThen('x2') });
     let e = event();
     await h.trigger(e);
     assert.deepEqual(e.log, ['y', 'x2']);
@@ -85,8 +96,8 @@ describe('Hook', () => {
 
   test('tagged handlers run only for events with a matching tag', async () => {
     const h = hook();
-    new TaggedHook(h, ['posts']).bindFunc(async (e) => (e.log.push('posts-only'), e.next()));
-    new TaggedHook(h, []).bindFunc(async (e) => (e.log.push('all'), e.next()));
+    new TaggedHook(h, ['posts']).bindFunc(logThen('posts-only'));
+    new TaggedHook(h, []).bindFunc(logThen('all'));
     const posts = event('posts');
     const users = event('users');
     await h.trigger(posts);
