@@ -39,7 +39,7 @@ export async function verifyArchive(
   if (inspection.problems.length)
     throw new BackupError(
       'backup_corrupt',
-      `The database copy in ${key} fails its integrity check: ${inspection.problems.slice(0, 3).join('; ')}.`,
+      `The backup archive is damaged: the database copy in ${key} fails its integrity check: ${inspection.problems.slice(0, 3).join('; ')}.`,
     );
   return { staging: join(staging, 'archive'), manifest };
 }
