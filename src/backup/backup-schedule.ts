@@ -12,16 +12,16 @@ export interface BackupScheduler {
   remove(id: string): boolean;
 }
 
-/** A scheduler on croner timers in this process only. */
-export function localScheduler(): BackupScheduler & { stopAll(): void } {
+/** A scheduler on croner timers in this process only; a failed run goes to `onError`. */
+export function localScheduler(onError: (err: unknown) => void): BackupScheduler & { stopAll(): void } {
   const jobs = new Map<string, Cron>();
   return {
     add(id, expression, handler) {
       jobs.get(id)?.stop();
       jobs.set(
         id,
-        new Cron(expression, { protect: true }, () => {
-          void handler();
+        new Cron(expression, { protect: true }, async () => {
+          await Promise.resolve().then(handler).catch(onError);
         }),
       );
     },

@@ -215,13 +215,14 @@ export class BackupService {
 
   /**
    * Keeps `scheduler` running `runScheduled` on the settings' `cron`, following changes to
-   * the settings; failures go to `onError` (a failed run leaves no partial archive).
+   * the settings. A failed run rejects to the scheduler (leaving no partial archive);
+   * `onError` hears about schedules that cannot be applied.
    */
   schedule(scheduler: BackupScheduler, onError: (err: unknown) => void): void {
     const apply = () => {
       const cron = this.settings().cron?.trim();
       if (!cron) scheduler.remove(SCHEDULE_ID);
-      else scheduler.add(SCHEDULE_ID, cron, () => this.runScheduled().catch(onError));
+      else scheduler.add(SCHEDULE_ID, cron, () => this.runScheduled()); // a failed run is the cron's to record
     };
     apply();
     this.#options.settings.onChange(() => {

@@ -58,6 +58,8 @@ export interface Config {
   cacheUrl: string;
   storageUrl: string;
   pubsubUrl: string;
+  /** lets every webhook reach private, loopback and link-local addresses */
+  webhooksAllowPrivate: boolean;
   /** bearer token that may read /metrics from any address; null: address allow-list only */
   metricsToken: string | null;
   /** addresses (IPs or CIDR ranges) that may read /metrics without a token */
@@ -257,6 +259,13 @@ export const configOptions = {
     type: urlValue('memory://, redis://host:6379 or nats://host:4222'),
     default: 'memory://',
     description: 'Pub/sub between nodes.',
+  },
+  webhooksAllowPrivate: {
+    env: 'BASALT_WEBHOOKS_ALLOW_PRIVATE',
+    flag: 'webhooks-allow-private',
+    type: boolValue,
+    default: 'false',
+    description: 'Let every webhook deliver to private, loopback and link-local addresses.',
   },
   metricsToken: {
     env: 'BASALT_METRICS_TOKEN',
