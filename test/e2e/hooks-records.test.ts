@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type PocketBase from 'pocketbase';
 import { ApiError } from '../../src/index.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { expectApiError, uniqueName } from '../helpers/sdk-fixtures.ts';
+import { enableBatch, expectApiError, uniqueName } from '../helpers/sdk-fixtures.ts';
 
 // One server for the file; each test binds its own handlers on its own collections and unbinds them.
 let server: TestServer;
@@ -248,6 +248,37 @@ describe('record hooks through the SDK', () => {
       'delete 1',
       'after-delete gone',
     ]);
+    unbind(...ids);
+  });
+
+  test('in a batch, hooks run inside the batch transaction: one rejection rolls back every item', async () => {
+    const notes = await collection('notes');
+    await enableBatch(su);
+    const after: string[] = [];
+    const ids = [
+      server.app.onRecordCreate(notes).bindFunc(async (e) => {
+        if (e.body.title === 'second-bad') throw new ApiError('bad_request', 'Second item refused.');
+        await e.next();
+      }),
+      server.app.onRecordAfterCreateSuccess(notes).bindFunc(async (e) => {
+        after.push(String(e.record.title));
+        await e.next();
+      }),
+    ];
+    const failing = server.client().createBatch();
+    failing.collection(notes).create({ title: 'first' });
+    failing.collection(notes).create({ title: 'second-bad' });
+    await expectApiError(failing.send(), 400);
+    assert.equal(await count(notes), 0, 'the first item rolled back with the second');
+
+    const ok = server.client().createBatch();
+    ok.collection(notes).create({ title: 'one' });
+    ok.collection(notes).create({ title: 'two' });
+    await ok.send();
+    assert.equal(await count(notes), 2);
+    // batch after-hooks run after its commit without holding the response
+    for (let i = 0; i < 50 && after.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(after, ['one', 'two']);
     unbind(...ids);
   });
 });
