@@ -4,7 +4,7 @@ import type { RecordRow } from '../data/records/record-output.ts';
 import { ApiError, invalidField } from '../lib/errors.ts';
 import { hashPassword, verifyPassword } from '../lib/password.ts';
 import { newRecordId, randomString } from '../lib/random.ts';
-import { nowString } from '../lib/time.ts';
+import { formatDate, nowString } from '../lib/time.ts';
 import type { AuthDeps } from './auth-deps.ts';
 import { findAuthRecordByEmail, findAuthRecordById, isEmail } from './auth-lookup.ts';
 import { sendAuthMail } from './auth-mails.ts';
@@ -39,10 +39,30 @@ export async function requestOtp(deps: AuthDeps, collection: Collection, email: 
   if (!isEmail(email)) throw invalidField('email', 'validation_is_email', 'Must be a valid email address.');
   const record = await findAuthRecordByEmail(deps.db, collection, email);
   if (!record) return newRecordId();
+  // a flood of requests for one account must not become a flood of mails: past the
+  // limit, the newest live code stands (it was mailed already) and nothing is sent
+  const live = await liveOtpIds(deps, collection, record);
+  if (live.length >= MAX_LIVE_OTPS) return live[0];
   const code = newOtpCode(collection);
   const id = await storeOtp(deps, collection, record, code, email);
   await sendAuthMail(deps, collection, record, 'otp', { OTP: code, OTP_ID: id });
   return id;
+}
+
+/** Unexpired codes a record may still have in flight, before a new one is mailed. */
+const MAX_LIVE_OTPS = 5;
+
+/** Ids of the record's unexpired codes, newest first; expired codes of the collection are removed on the way. */
+async function liveOtpIds(deps: AuthDeps, collection: Collection, record: RecordRow): Promise<string[]> {
+  const cutoff = formatDate(new Date(Date.now() - authOptions(collection).otp.duration * 1000));
+  await deps.db.transaction((tx) =>
+    tx.run(`DELETE FROM "${OTPS}" WHERE "collectionRef" = ? AND "created" < ?`, [collection.id, cutoff]),
+  );
+  const rows = await deps.db.all<{ id: string }>(
+    `SELECT "id" FROM "${OTPS}" WHERE "collectionRef" = ? AND "recordRef" = ? ORDER BY "created" DESC`,
+    [collection.id, String(record.id)],
+  );
+  return rows.map((r) => r.id);
 }
 
 /** Stores a code for a record, hashed like a password; answers the otp id. */

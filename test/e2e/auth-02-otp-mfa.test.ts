@@ -87,6 +87,17 @@ describe('auth: OTP, MFA, impersonation and the dev outbox (no SMTP)', () => {
     await expectApiError(server.client().collection(users).authWithOTP(otpId, '123456'), 400);
   });
 
+  test('OTP requests past five live codes send no more mail and answer the newest otpId', async () => {
+    const user = await newUser();
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++)
+      ids.push((await server.client().collection(users).requestOTP(user.email)).otpId);
+    const mails = (await outbox()).filter((m) => m.to.some((t) => t.address === user.email));
+    assert.equal(mails.length, 5);
+    assert.equal(new Set(ids).size, 5);
+    assert.equal(ids[6], ids[4]);
+  });
+
   test('the outbox is for superusers only', async () => {
     const anon = await http(server.url, 'GET', '/api/basalt/mail/outbox');
     assert.equal(anon.status, 401);
