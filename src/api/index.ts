@@ -7,11 +7,14 @@ import { registerBasaltWebhooksRoutes } from './basalt-webhooks-routes.ts';
 import { registerBatchRoutes } from './batch-routes.ts';
 import { registerCronsRoutes } from './crons-routes.ts';
 import { registerCollectionRoutes } from './collections-routes.ts';
+import { registerFilesAdminRoutes } from './files-admin-routes.ts';
 import { registerFileRoutes } from './files-routes.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { realtimeRedirectPublisher } from './oauth2-realtime-publisher.ts';
 import { registerOAuth2Routes } from './oauth2-routes.ts';
 import { registerRecordRoutes } from './records-routes.ts';
+import { registerS3KeysRoutes } from './s3-keys-routes.ts';
+import { registerS3Routes } from './s3-routes.ts';
 import { registerPrincipal } from './request-context.ts';
 import { registerSettingsRoutes } from './settings-routes.ts';
 
@@ -30,6 +33,9 @@ export function registerApi(server: FastifyInstance, services: ApiServices): voi
   registerBasaltWebhooksRoutes(server, services);
   registerSettingsRoutes(server, services);
   registerFileRoutes(server, services);
+  registerFilesAdminRoutes(server, services);
+  registerS3Routes(server, services);
+  registerS3KeysRoutes(server, services);
   registerBasaltKeysRoutes(server, services);
   registerOAuth2Routes(server, services, services.realtime && realtimeRedirectPublisher(services.realtime));
 }

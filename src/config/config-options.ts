@@ -57,6 +57,8 @@ export interface Config {
   hooksDir: string;
   cacheUrl: string;
   storageUrl: string;
+  /** URL path prefix of the S3-compatible endpoint, e.g. `/s3`; empty when switched off */
+  s3Prefix: string;
   pubsubUrl: string;
   /** lets every webhook reach private, loopback and link-local addresses */
   webhooksAllowPrivate: boolean;
@@ -67,6 +69,18 @@ export interface Config {
   /** OTLP/HTTP endpoint traces are exported to; null turns tracing off */
   otlpEndpoint: string | null;
 }
+
+/** A URL path prefix such as `/s3`, or `off` (stored as an empty string). */
+const s3PrefixValue: ValueType<string> = {
+  placeholder: 'PATH',
+  expected: 'a URL path starting with / (e.g. /s3), or off',
+  parse: (raw) => {
+    const value = typeof raw === 'string' ? raw.trim() : undefined;
+    if (value === 'off' || value === '') return '';
+    return value && /^\/[A-Za-z0-9._~\/-]*[^/]$/.test(value) ? value : undefined;
+  },
+  format: (value) => value || 'off',
+};
 
 /** Options whose defaults are fixed, which other defaults may depend on. */
 export type DefaultBasis = Pick<Config, 'dir' | 'dev'>;
@@ -252,6 +266,13 @@ export const configOptions = {
     default: ({ dir }) => `file://${dir}/storage`,
     defaultText: 'file://<dir>/storage',
     description: 'File storage.',
+  },
+  s3Prefix: {
+    env: 'BASALT_S3_PREFIX',
+    flag: 's3-prefix',
+    type: s3PrefixValue,
+    default: '/s3',
+    description: 'URL path prefix of the S3-compatible endpoint; off switches it off.',
   },
   pubsubUrl: {
     env: 'BASALT_PUBSUB_URL',

@@ -28,8 +28,16 @@ export async function sweepOrphans(
   const q = db.dialect.quote;
   for await (const item of storage.walk('')) {
     report.checked++;
+    if (item.modified.getTime() > cutoff) continue;
+    if (item.key.startsWith('_s3/')) {
+      if (!(await blobReferenced(db, item.key))) {
+        report.orphans.push(item.key);
+        report.bytes += item.size;
+      }
+      continue;
+    }
     const [collectionId, recordId, entry] = item.key.split('/');
-    if (item.modified.getTime() > cutoff || !entry) continue;
+    if (!entry) continue;
     const recordKey = `${collectionId}/${recordId}`;
     if (!owned.has(recordKey)) {
       const collection = registry.byId(collectionId);
@@ -51,4 +59,17 @@ export async function sweepOrphans(
   }
   if (!options.dryRun) for (const key of report.orphans) await storage.driver.delete(key);
   return report;
+}
+
+/** Whether an S3 endpoint blob is still an object or a part (true when the tables are absent: leave it). */
+async function blobReferenced(db: DbDriver, blob: string): Promise<boolean> {
+  try {
+    const row = await db.get(
+      `SELECT 1 AS found FROM "_s3_objects" WHERE "blob" = ? UNION ALL SELECT 1 AS found FROM "_s3_parts" WHERE "blob" = ?`,
+      [blob, blob],
+    );
+    return Boolean(row);
+  } catch {
+    return true;
+  }
 }

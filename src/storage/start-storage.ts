@@ -1,20 +1,31 @@
 import type { Logger } from 'pino';
+import type { DbDriver } from '../db/driver.ts';
 import type { RecordsService } from '../data/records/records-service.ts';
 import { removeReleasedFiles } from './file-cleanup.ts';
 import { openStorage } from './open-storage.ts';
+import { createS3Endpoint } from './s3-api/index.ts';
 import { StorageService } from './storage-service.ts';
+
+/** What the storage component needs from the app. */
+export interface StartStorageOptions {
+  /** the storage URL (`file://…`, `s3://…`) */
+  url: string;
+  /** URL path prefix of the S3-compatible endpoint; empty switches it off */
+  s3Prefix: string;
+  db: DbDriver;
+  records: RecordsService;
+  logger: Logger;
+}
 
 /**
  * Opens the configured storage and ties it to the records service: files a committed
  * change releases are removed after the commit. A failed removal is logged and left
  * to the orphan sweep (`sweepOrphans`), never retried inline.
  */
-export async function startStorage(
-  url: string,
-  records: RecordsService,
-  logger: Logger,
-): Promise<StorageService> {
-  const storage = new StorageService(await openStorage(url));
+export async function startStorage(options: StartStorageOptions): Promise<StorageService> {
+  const { records, logger } = options;
+  const storage = new StorageService(await openStorage(options.url));
+  if (options.s3Prefix) storage.s3 = createS3Endpoint(options.db, storage, options.s3Prefix);
   records.onChange((event) => {
     removeReleasedFiles(storage, event).catch((error) =>
       logger.warn(

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { S3Endpoint } from './s3-api/index.ts';
 import type { PutOptions, StorageDriver, StorageObjectInfo } from './storage-driver.ts';
 
 /** Bytes and object count under a prefix. */
@@ -14,6 +15,8 @@ export interface StorageUsage {
  */
 export class StorageService {
   readonly driver: StorageDriver;
+  /** the S3-compatible endpoint over the same driver, or null when it is switched off */
+  s3: S3Endpoint | null = null;
 
   constructor(driver: StorageDriver) {
     this.driver = driver;

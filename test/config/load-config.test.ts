@@ -248,7 +248,7 @@ describe('the option table', () => {
     const options = Object.values(configOptions);
     assert.equal(new Set(options.map((o) => o.env)).size, options.length);
     assert.equal(new Set(options.map((o) => o.flag)).size, options.length);
-    for (const option of options) assert.match(option.env, /^BASALT_[A-Z_]+$/);
+    for (const option of options) assert.match(option.env, /^BASALT_[A-Z][A-Z0-9_]*$/);
   });
 
   test("PocketBase's flag names are kept", () => {
