@@ -1,6 +1,7 @@
 import {
   type Attributes,
   context,
+  propagation,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -84,11 +85,13 @@ export async function openTracing(options: TracingOptions): Promise<Tracing> {
     { OTLPTraceExporter },
     { resourceFromAttributes },
     { AsyncContextManager },
+    { W3CTraceContextPropagator },
   ] = await Promise.all([
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/exporter-trace-otlp-http'),
     import('@opentelemetry/resources'),
     import('./tracing-context.ts'),
+    import('@opentelemetry/core'),
   ]);
   const url = `${options.endpoint.replace(/\/+$/, '')}/v1/traces`;
   const provider = new BasicTracerProvider({
@@ -97,6 +100,8 @@ export async function openTracing(options: TracingOptions): Promise<Tracing> {
   });
   // one global context manager per process: a second app in the same process reuses it
   context.setGlobalContextManager(new AsyncContextManager());
+  // a caller's `traceparent` header makes Basalt's spans part of the caller's trace
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const tracer = provider.getTracer('basalt');
   return new Tracing(tracer, async () => {
     await provider.forceFlush();
