@@ -5,7 +5,10 @@
  * minimal hand-written node:http SSE broadcaster measured in the same run:
  * write→delivery p50/p99, delivered messages per second, memory per idle connection.
  *
- *   node bench/realtime-fanout.ts [--clients 2000] [--writes 40] [--burst 200] [--keep]
+ * The load generator runs on CPU 0 and both servers on CPU 1 (with taskset; `--no-pin`
+ * to share), so the servers' figures are less at the mercy of other work on the machine.
+ *
+ *   node bench/realtime-fanout.ts [--clients 2000] [--writes 40] [--burst 200] [--no-pin] [--keep]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -13,7 +16,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api, SUPERUSER, signIn } from './basalt-setup.ts';
-import { idleRss, runBasaltCli, type ServerChild, startBasalt, stopServer } from './servers.ts';
+import { idleRss, pinCpus, runBasaltCli, type ServerChild, startBasalt, stopServer } from './servers.ts';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -121,12 +124,14 @@ async function measure(
   };
 }
 
-async function startBaselineSse(dir: string): Promise<ServerChild> {
+async function startBaselineSse(dir: string, pinned: boolean): Promise<ServerChild> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const log = openSync(join(dir, 'baseline.log'), 'a');
+  const node = pinned ? ['taskset', '-c', '1', process.execPath] : [process.execPath];
   const child = spawn(
-    process.execPath,
+    node[0],
     [
+      ...node.slice(1),
       '--expose-gc',
       '--import',
       join(import.meta.dirname, 'server-preload.ts'),
@@ -147,13 +152,14 @@ async function startBaselineSse(dir: string): Promise<ServerChild> {
   throw new Error('the baseline SSE server did not start');
 }
 
+const pinned = !process.argv.includes('--no-pin') && pinCpus();
 const dir = mkdtempSync(join(tmpdir(), 'basalt-bench-rt-'));
 console.log(
-  `realtime fan-out: ${CLIENTS} SSE subscribers, ${WRITES} timed writes, a burst of ${BURST} (127.0.0.1 only)`,
+  `realtime fan-out: ${CLIENTS} SSE subscribers, ${WRITES} timed writes, a burst of ${BURST} (127.0.0.1 only; ${pinned ? 'load on CPU 0, servers on CPU 1' : 'not pinned'})`,
 );
 await runBasaltCli(['superuser', 'upsert', SUPERUSER.email, SUPERUSER.password, '--dir', dir]);
 const basalt = await startBasalt({ dir, logLevel: 'warn' });
-const baseline = await startBaselineSse(dir);
+const baseline = await startBaselineSse(dir, pinned);
 try {
   const token = await signIn(basalt.url);
   await api(
