@@ -17,7 +17,7 @@ async function restore({ io, args, flags, loadConfig }: CommandContext): Promise
         'Restore a PostgreSQL database with its own tools.',
     );
   await refuseWhileServing(config.http);
-  const bar = createProgressBar(io.stderr, { quiet: flags.json === true });
+  const bar = createProgressBar(io.stderr);
   const store = typeof flags.store === 'string' && flags.store ? flags.store : undefined;
   // the archive is fetched and proven while the old data is still in place and untouched
   const { backups, prepared } = await withApp(config, async (app) => ({

@@ -21,7 +21,7 @@ export function storeFlag(flags: CommandContext['flags']): string | undefined {
 }
 
 async function create({ io, args, flags, loadConfig }: CommandContext): Promise<number> {
-  const bar = createProgressBar(io.stderr, { quiet: flags.json === true });
+  const bar = createProgressBar(io.stderr);
   const started = Date.now();
   const { key, size } = await withApp(loadConfig(), async (app) => {
     const backups = app.services.backups;
@@ -50,7 +50,7 @@ async function list({ io, flags, loadConfig }: CommandContext): Promise<number> 
 }
 
 async function verify({ io, args, flags, loadConfig }: CommandContext): Promise<number> {
-  const bar = createProgressBar(io.stderr, { quiet: flags.json === true });
+  const bar = createProgressBar(io.stderr);
   const { manifest } = await withApp(loadConfig(), (app) =>
     app.services.backups.verify(args[0], { location: storeFlag(flags), onProgress: bar.update }),
   );
