@@ -17,6 +17,8 @@ export interface ProbeServices {
 export function registerMetricsRoutes(server: FastifyInstance, services: ProbeServices): void {
   const { observability } = services;
   server.get('/metrics', async (request, reply) => {
+    if (!observability.metricsEnabled)
+      throw new ApiError('not_found', 'Metrics are turned off on this server (--metrics false).');
     if (!observability.canScrape(request.ip, request.headers.authorization))
       throw new ApiError(
         'forbidden',

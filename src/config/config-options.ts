@@ -66,6 +66,8 @@ export interface Config {
   metricsToken: string | null;
   /** addresses (IPs or CIDR ranges) that may read /metrics without a token */
   metricsAllow: string[];
+  /** collect metrics and serve /metrics */
+  metrics: boolean;
   /** OTLP/HTTP endpoint traces are exported to; null turns tracing off */
   otlpEndpoint: string | null;
 }
@@ -302,6 +304,13 @@ export const configOptions = {
     type: listValue(isIpOrCidr, 'a comma-separated list of IP addresses or CIDR ranges such as 10.0.0.0/8'),
     default: '127.0.0.1,::1',
     description: 'Addresses that may read /metrics without a token.',
+  },
+  metrics: {
+    env: 'BASALT_METRICS',
+    flag: 'metrics',
+    type: boolValue,
+    default: 'true',
+    description: 'Collect metrics and serve them at /metrics; false turns both off.',
   },
   otlpEndpoint: {
     env: 'BASALT_OTLP_ENDPOINT',

@@ -16,7 +16,8 @@ import type { Tracing } from './tracing.ts';
 
 /** What HTTP instrumentation feeds: metrics always, spans and stored logs when present. */
 export interface HttpInstrumentOptions {
-  metrics: MetricsService;
+  /** null when metrics are off */
+  metrics: MetricsService | null;
   tracing: Tracing;
   requestLogs: RequestLogStore | null;
   logsSettings: () => LogsSettings;
@@ -31,11 +32,11 @@ const NOT_STORED = new Set(['/metrics', '/api/basalt/live', '/api/basalt/ready',
  * and the stored request log entry. All work happens after the response is sent.
  */
 export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentOptions): void {
-  const observe = requestMetrics(options.metrics);
+  const observe = options.metrics ? requestMetrics(options.metrics) : null;
   if (options.tracing.enabled) traceRequests(server, options.tracing);
   server.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    observe?.(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     if (
       options.requestLogs &&
       !NOT_STORED.has(route) &&

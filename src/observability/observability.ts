@@ -16,8 +16,8 @@ export interface ObservabilityOptions {
   otlpEndpoint: string | null;
   metricsToken: string | null;
   metricsAllow: string[];
-  /** false leaves process metrics out (benchmarks comparing with and without) */
-  defaultMetrics?: boolean;
+  /** false: no metrics are collected (no request or statement timing) and /metrics is closed */
+  metrics?: boolean;
 }
 
 /**
@@ -27,6 +27,8 @@ export interface ObservabilityOptions {
  */
 export class Observability {
   readonly metrics: MetricsService;
+  /** false when metrics are turned off by configuration */
+  readonly metricsEnabled: boolean;
   readonly tracing: Tracing;
   readonly readiness = new Readiness();
   readonly canScrape: (ip: string, authorization?: string) => boolean;
@@ -35,7 +37,8 @@ export class Observability {
   #logsSettings: () => LogsSettings = logsSettingsSection.defaults;
 
   constructor(options: ObservabilityOptions, tracing: Tracing) {
-    this.metrics = new MetricsService({ defaultMetrics: options.defaultMetrics });
+    this.metricsEnabled = options.metrics !== false;
+    this.metrics = new MetricsService({ defaultMetrics: this.metricsEnabled });
     this.tracing = tracing;
     this.canScrape = createMetricsAccess({ token: options.metricsToken ?? '', allow: options.metricsAllow });
   }
@@ -45,6 +48,8 @@ export class Observability {
     this.readiness.add('database', async () => {
       await db.get('SELECT 1');
     });
+    // with neither metrics nor tracing there is nothing to observe: the driver stays bare
+    if (!this.metricsEnabled && !this.tracing.enabled) return db;
     return instrumentDb(db, this.metrics, this.tracing);
   }
 
@@ -69,7 +74,7 @@ export class Observability {
   /** Request metrics, spans and stored request logs on a server. */
   instrumentHttp(server: FastifyInstance): void {
     instrumentHttp(server, {
-      metrics: this.metrics,
+      metrics: this.metricsEnabled ? this.metrics : null,
       tracing: this.tracing,
       requestLogs: this.requestLogs,
       logsSettings: () => this.#logsSettings(),

@@ -134,3 +134,21 @@ describe('/metrics access', () => {
     assert.equal(wrong.status, 403);
   });
 });
+
+describe('metrics turned off', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ metrics: false });
+  });
+  after(() => server.stop());
+
+  test('/metrics answers 404 and nothing is collected', async () => {
+    await http(server.url, 'GET', '/api/health');
+    const response = await http(server.url, 'GET', '/metrics');
+    assert.equal(response.status, 404);
+    assert.match(response.body.message, /turned off/);
+    const text = await server.app.observability.metrics.text();
+    assert.ok(!text.includes('basalt_http_requests_total'));
+    assert.ok(!text.includes('basalt_db_query_duration_seconds'));
+  });
+});
