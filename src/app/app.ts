@@ -143,7 +143,7 @@ export class BasaltApp extends BasaltFramework {
     settings.register(backupSettingsSection as unknown as SettingsSection);
     settings.register(logsSettingsSection as unknown as SettingsSection);
     await settings.load();
-    const mail = new MailService(settings, config.dir);
+    const mail = new MailService(settings, config.dir, this.logger);
     const auth = new AuthService(db, collections, records, { mail, settings });
     await auth.ensureSystemCollections();
     const webhooks = new WebhooksService({ db, jobs: this.jobs, records, registry: collections.registry, allowPrivate: config.webhooksAllowPrivate, logger: this.logger });

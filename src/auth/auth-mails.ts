@@ -9,7 +9,8 @@ import type { TemplateName } from './auth-mail-templates.ts';
 const NEVER_IN_MAILS = new Set(['password', 'tokenKey']);
 
 /**
- * Sends one of an auth collection's mails to `to` (the record's email unless given).
+ * Sends one of an auth collection's mails to `to` (the record's email unless given);
+ * with `mode: 'post'` SMTP delivery happens in the background.
  * The app name and URL come from the settings (`meta`), never from the request, so a
  * forged Host header cannot redirect a reset link.
  */
@@ -20,6 +21,7 @@ export async function sendAuthMail(
   name: TemplateName,
   values: Record<string, string>,
   to: string = String(record.email),
+  mode: 'post' | 'send' = 'post',
 ): Promise<void> {
   const meta = deps.settings.get().meta;
   const visible: Record<string, unknown> = {};
@@ -32,5 +34,8 @@ export async function sendAuthMail(
     values,
     record: visible,
   });
-  await deps.mail.send({ to: [{ address: to }], ...rendered });
+  const mail = { to: [{ address: to }], ...rendered };
+  // 'post' for account flows (no waiting on SMTP, see MailService.post); 'send' reports failures
+  if (mode === 'send') await deps.mail.send(mail);
+  else await deps.mail.post(mail);
 }

@@ -41,5 +41,6 @@ export async function sendTestMail(
     name,
     { TOKEN: 'sample-token', OTP: '123456', OTP_ID: 'sample-otp-id', ALERT_INFO: 'a test sign-in' },
     email,
+    'send',
   );
 }

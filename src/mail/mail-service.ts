@@ -5,6 +5,11 @@ import { openSmtpDriver } from './drivers/smtp.ts';
 import type { MailAddress, MailDriver } from './mail-driver.ts';
 import type { SmtpSettings } from './mail-settings.ts';
 
+/** Where background send failures are reported (a pino logger fits). */
+export interface MailLogger {
+  error(details: object, message: string): void;
+}
+
 /** What a caller sends: the sender comes from the settings (`meta.senderName/Address`). */
 export interface OutgoingMail {
   to: MailAddress[];
@@ -19,11 +24,32 @@ export interface OutgoingMail {
  */
 export class MailService {
   readonly #settings: SettingsService;
+  readonly #logger: MailLogger | undefined;
   readonly outboxDir: string;
 
-  constructor(settings: SettingsService, dataDir: string) {
+  constructor(settings: SettingsService, dataDir: string, logger?: MailLogger) {
     this.#settings = settings;
+    this.#logger = logger;
     this.outboxDir = join(dataDir, 'mail-outbox');
+  }
+
+  /**
+   * Hands a mail over without making the caller wait on the network: the outbox is
+   * written before this resolves, while SMTP delivery goes on in the background and a
+   * failure is logged. Account flows use it so that the answer's timing does not tell
+   * whether a mail was sent (that is, whether the account exists).
+   */
+  async post(mail: OutgoingMail): Promise<void> {
+    if (this.mode === 'outbox') {
+      await this.send(mail);
+      return;
+    }
+    this.send(mail).catch((error: unknown) =>
+      this.#logger?.error(
+        { err: error, to: mail.to.map((t) => t.address) },
+        `Sending a mail failed: ${(error as Error).message}`,
+      ),
+    );
   }
 
   /** Where mails go right now: 'smtp' or 'outbox'. */
