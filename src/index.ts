@@ -43,6 +43,7 @@ export function createBasalt(options: CreateBasaltOptions = {}): Basalt {
   return new Basalt(options);
 }
 
+export type { RecordRequestEvent } from './api/record-request-hooks.ts';
 export type { BootstrapEvent, RegistrationSnapshot, ServeOptions } from './app/app-framework.ts';
 export { BasaltFramework } from './app/app-framework.ts';
 export { BasaltApp, type BasaltServices, type CreateBasaltOptions } from './app/app.ts';

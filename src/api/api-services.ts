@@ -9,6 +9,7 @@ import type { MailService } from '../mail/index.ts';
 import type { RealtimeService } from '../realtime/index.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import type { StorageService } from '../storage/index.ts';
+import type { RecordRequestHooks } from './record-request-hooks.ts';
 
 /** The services route handlers use; handlers never reach a driver except through these. */
 export interface ApiServices {
@@ -25,6 +26,8 @@ export interface ApiServices {
   webhooks: WebhooksService;
   /** realtime, when the server runs it (OAuth2 redirects are delivered through it) */
   realtime?: RealtimeService;
+  /** request-level hooks of the records API registered by app code, if any */
+  requestHooks?: RecordRequestHooks;
   /** readiness: false while draining */
   isReady(): boolean;
 }

@@ -6,6 +6,7 @@ import { parseFields, pickFields } from '../data/records/record-fields.ts';
 import type { RecordRow } from '../data/records/record-output.ts';
 import type { ApiServices } from './api-services.ts';
 import { writeWithFiles } from './files-write.ts';
+import { answerThroughHook } from './record-request-hooks.ts';
 import { recordContext, stringValues } from './request-context.ts';
 
 type Params = { collection: string; id: string };
@@ -14,42 +15,57 @@ type Params = { collection: string; id: string };
 export function registerRecordRoutes(server: FastifyInstance, services: ApiServices): void {
   const { records, collections } = services;
   const base = '/api/collections/:collection/records';
+  // app code's request-level hooks (onRecordCreateRequest …) wrap each handler
+  const hooks = services.requestHooks;
 
-  server.get<{ Params: Params }>(base, async (request) => {
+  server.get<{ Params: Params }>(base, async (request, reply) => {
     const collection = collections.require(request.params.collection);
     const query = stringValues(request.query);
     const ctx = recordContext(request, services);
-    const fields = query.fields ? parseFields(query.fields) : null;
-    const result = await records.list(collection, records.parseListParams(query), ctx);
-    const items = await records.toJSON(collection, result.items, ctx, query.expand);
-    return { ...result, items: fields ? pickFields(items, fields) : items };
+    return answerThroughHook(hooks?.list, { collection, id: null, request, reply, ctx }, async () => {
+      const fields = query.fields ? parseFields(query.fields) : null;
+      const result = await records.list(collection, records.parseListParams(query), ctx);
+      const items = await records.toJSON(collection, result.items, ctx, query.expand);
+      return { ...result, items: fields ? pickFields(items, fields) : items };
+    });
   });
 
-  server.get<{ Params: Params }>(`${base}/:id`, async (request) => {
+  server.get<{ Params: Params }>(`${base}/:id`, async (request, reply) => {
     const { collection, ctx } = prepare(request, services);
-    return answer(services, collection, await records.view(collection, request.params.id, ctx), ctx, request);
-  });
-
-  server.post<{ Params: Params }>(base, async (request) => {
-    const { collection, ctx } = prepare(request, services);
-    const row = await writeWithFiles(services, request, collection, null, (body) =>
-      records.create(collection, body, ctx),
+    const id = request.params.id;
+    return answerThroughHook(hooks?.view, { collection, id, request, reply, ctx }, async () =>
+      answer(services, collection, await records.view(collection, id, ctx), ctx, request),
     );
-    return answer(services, collection, row, ctx, request);
   });
 
-  server.patch<{ Params: Params }>(`${base}/:id`, async (request) => {
+  server.post<{ Params: Params }>(base, async (request, reply) => {
     const { collection, ctx } = prepare(request, services);
-    const row = await writeWithFiles(services, request, collection, request.params.id, (body) =>
-      records.update(collection, request.params.id, body, ctx),
-    );
-    return answer(services, collection, row, ctx, request);
+    return answerThroughHook(hooks?.create, { collection, id: null, request, reply, ctx }, async () => {
+      const row = await writeWithFiles(services, request, collection, null, (body) =>
+        records.create(collection, body, ctx),
+      );
+      return answer(services, collection, row, ctx, request);
+    });
+  });
+
+  server.patch<{ Params: Params }>(`${base}/:id`, async (request, reply) => {
+    const { collection, ctx } = prepare(request, services);
+    const id = request.params.id;
+    return answerThroughHook(hooks?.update, { collection, id, request, reply, ctx }, async () => {
+      const row = await writeWithFiles(services, request, collection, id, (body) =>
+        records.update(collection, id, body, ctx),
+      );
+      return answer(services, collection, row, ctx, request);
+    });
   });
 
   server.delete<{ Params: Params }>(`${base}/:id`, async (request, reply) => {
     const { collection, ctx } = prepare(request, services);
-    await records.delete(collection, request.params.id, ctx);
-    reply.code(204).send();
+    const id = request.params.id;
+    return answerThroughHook(hooks?.delete, { collection, id, request, reply, ctx }, async () => {
+      await records.delete(collection, id, ctx);
+      return undefined;
+    });
   });
 }
 

@@ -5,6 +5,7 @@ import type {
   RecordUpdateEvent,
 } from '../data/records/record-hooks.ts';
 import { RecordHooks } from '../data/records/record-hooks.ts';
+import { type RecordRequestEvent, RecordRequestHooks } from '../api/record-request-hooks.ts';
 import { Hook, type HookEvent, TaggedHook } from '../hooks/index.ts';
 import { RouteRegistry } from './app-routes.ts';
 
@@ -44,6 +45,8 @@ export class BasaltFramework {
   readonly hooks = new RecordHooks();
   /** custom HTTP routes: `app.routes.get('/api/hello', handler, { auth: 'record' })` */
   readonly routes = new RouteRegistry();
+  /** the request-level hooks of the records API behind the `onRecord*Request` methods */
+  readonly requestHooks = new RecordRequestHooks();
   readonly #bootstrapHook = new Hook<BootstrapEvent>();
 
   /**
@@ -89,6 +92,31 @@ export class BasaltFramework {
     return new TaggedHook(this.hooks.afterDelete, collections);
   }
 
+  /** Around the records API list handler; `e.response` is the page after `next()`. */
+  onRecordsListRequest(...collections: string[]): TaggedHook<RecordRequestEvent> {
+    return new TaggedHook(this.requestHooks.list, collections);
+  }
+
+  /** Around the records API view handler; `e.response` is the record's API form after `next()`. */
+  onRecordViewRequest(...collections: string[]): TaggedHook<RecordRequestEvent> {
+    return new TaggedHook(this.requestHooks.view, collections);
+  }
+
+  /** Around the records API create handler (outside the write's transaction; see `onRecordCreate`). */
+  onRecordCreateRequest(...collections: string[]): TaggedHook<RecordRequestEvent> {
+    return new TaggedHook(this.requestHooks.create, collections);
+  }
+
+  /** Around the records API update handler (outside the write's transaction). */
+  onRecordUpdateRequest(...collections: string[]): TaggedHook<RecordRequestEvent> {
+    return new TaggedHook(this.requestHooks.update, collections);
+  }
+
+  /** Around the records API delete handler (outside the write's transaction). */
+  onRecordDeleteRequest(...collections: string[]): TaggedHook<RecordRequestEvent> {
+    return new TaggedHook(this.requestHooks.delete, collections);
+  }
+
   /** The registrations as they are now (before a hooks folder adds its own). */
   protected snapshotRegistrations(
     others: { jobs?: QueueHandlers; cron?: CronSchedules } = {},
@@ -117,7 +145,7 @@ export class BasaltFramework {
   }
 
   #allHooks(): Hook<any>[] {
-    return [...this.hooks.all(), this.#bootstrapHook];
+    return [...this.hooks.all(), ...this.requestHooks.all(), this.#bootstrapHook];
   }
 }
 

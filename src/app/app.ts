@@ -185,7 +185,7 @@ export class BasaltApp extends BasaltFramework {
     );
     observability.instrumentHttp(server);
     const builtInRoutes = recordRoutes(server);
-    registerApi(server, { ...this.services, realtime, isReady: () => !this.#draining });
+    registerApi(server, { ...this.services, requestHooks: this.requestHooks, realtime, isReady: () => !this.#draining });
     registerBackupRoutes(server, {
       ...this.services,
       isReady: () => !this.#draining,

@@ -76,6 +76,11 @@ export class Hook<E extends HookEvent> {
     this.#handlers = [];
   }
 
+  /** How many handlers are bound. */
+  get count(): number {
+    return this.#handlers.length;
+  }
+
   /** The ids of the bound handlers, in the order they run. */
   ids(): string[] {
     return this.#handlers.map((h) => h.id);

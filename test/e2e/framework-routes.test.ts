@@ -160,6 +160,55 @@ describe('route clashes are refused at start-up', () => {
   });
 });
 
+describe('request-level record hooks', () => {
+  test('wrap the records API handlers: reject before, change the answer after, see the id', async () => {
+    const su = new PocketBase(url);
+    su.authStore.save(suToken);
+    const items = uniqueName('items');
+    await su.collections.create({
+      name: items,
+      type: 'base',
+      listRule: '',
+      viewRule: '',
+      createRule: '',
+      deleteRule: '',
+      fields: [{ name: 'title', type: 'text' }],
+    });
+    const fired: string[] = [];
+    const ids = [
+      app.onRecordCreateRequest(items).bindFunc(async (e) => {
+        if (e.request.headers['x-client'] !== 'tests') throw new ApiError('forbidden', 'Unknown client.');
+        await e.next();
+        fired.push(`create ${(e.response as { title: string }).title}`);
+      }),
+      app.onRecordViewRequest(items).bindFunc(async (e) => {
+        await e.next();
+        e.response = { ...(e.response as object), shout: 'LOUD' };
+      }),
+      app.onRecordsListRequest(items).bindFunc(async (e) => {
+        await e.next();
+        fired.push(`list ${(e.response as { items: unknown[] }).items.length}`);
+      }),
+      app.onRecordDeleteRequest(items).bindFunc(async (e) => {
+        fired.push(`delete ${e.id} by ${e.isSuperuser ? 'superuser' : 'guest'}`);
+        await e.next();
+      }),
+    ];
+    const pb = new PocketBase(url);
+    const refused = await http(url, 'POST', `/api/collections/${items}/records`, { body: { title: 'a' } });
+    assert.deepEqual([refused.status, refused.body.message], [403, 'Unknown client.']);
+    assert.equal((await su.collection(items).getList()).totalItems, 0, 'a refused request writes nothing');
+    const made = await pb.collection(items).create({ title: 'a' }, { headers: { 'x-client': 'tests' } });
+    const viewed = await pb.collection(items).getOne(made.id);
+    assert.equal(viewed.shout, 'LOUD');
+    await pb.collection(items).getList();
+    await pb.collection(items).delete(made.id);
+    // 'list 0' is the superuser's check after the refused create
+    assert.deepEqual(fired, ['list 0', 'create a', 'list 1', `delete ${made.id} by guest`]);
+    for (const hook of app.requestHooks.all()) hook.unbind(...ids);
+  });
+});
+
 describe('jobs from hooks', () => {
   test('a before-create hook enqueues a job in the write transaction: none on rollback, run once on commit', async () => {
     const su = new PocketBase(url);
