@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import type { DbDriver } from '../db/driver.ts';
 import type { CollectionRegistry } from '../data/collections/collection-registry.ts';
 import { superuserContext } from '../data/records/record-context.ts';
-import type { RecordEvent, RecordsService } from '../data/records/records-service.ts';
+import type { Collection } from '../data/collection-types.ts';
+import type { RecordHooks, RecordWriteEvent } from '../data/records/record-hooks.ts';
+import type { RecordRow } from '../data/records/record-output.ts';
+import type { RecordsService } from '../data/records/records-service.ts';
 import type { Job, JobsService } from '../jobs/index.ts';
 import { ApiError } from '../lib/errors.ts';
 import { deliver } from './webhook-deliver.ts';
@@ -17,8 +20,11 @@ import {
   recordAttempt,
   updateWebhook,
 } from './webhook-store.ts';
-import type { Webhook, WebhookDelivery } from './webhook-types.ts';
+import type { Webhook, WebhookDelivery, WebhookEvent } from './webhook-types.ts';
 import { validateWebhookInput } from './webhook-validate.ts';
+
+// the id of the record hooks that queue deliveries (`basalt.` ids are Basalt's own)
+const HOOK_ID = 'basalt.webhooks';
 
 /** The queue webhook deliveries run on. */
 export const WEBHOOK_QUEUE = 'basalt.webhooks';
@@ -44,15 +50,16 @@ export interface WebhooksServiceOptions {
 
 /**
  * Record events → signed HTTP deliveries. Each matching event becomes a job on the
- * webhook queue (so deliveries survive crashes and retry with backoff); each attempt
- * is logged and counted toward the webhook's failure streak.
+ * webhook queue, written in the record's own transaction (so deliveries exist exactly
+ * when the change commits, survive crashes and retry with backoff); each attempt is
+ * logged and counted toward the webhook's failure streak.
  */
 export class WebhooksService {
   readonly #o: WebhooksServiceOptions;
 
   constructor(options: WebhooksServiceOptions) {
     this.#o = options;
-    options.records.onChange((event) => void this.#onRecordEvent(event));
+    this.#bindRecordHooks(options.records.hooks);
     // a dev reload builds a new service on the same jobs service: take the queue over
     void options.jobs.unhandle(WEBHOOK_QUEUE);
     options.jobs.handle(WEBHOOK_QUEUE, (job) => this.#deliver(job), { concurrency: 8, leaseMs: 60_000 });
@@ -90,37 +97,69 @@ export class WebhooksService {
     return Boolean(this.#o.registry.find(nameOrId));
   }
 
-  async #onRecordEvent(event: RecordEvent): Promise<void> {
-    try {
-      const hooks = await activeWebhooksFor(this.#o.db, event.collection.name, event.collection.id);
-      const wanted = hooks.filter((h) => h.events.includes(event.action));
-      if (!wanted.length) return;
-      const ctx = superuserContext();
-      const [record] = await this.#o.records.toJSON(event.collection, [event.record], ctx);
-      const [before] = event.before
-        ? await this.#o.records.toJSON(event.collection, [event.before], ctx)
-        : [];
-      const body = JSON.stringify({
-        type: `record.${event.action}`,
-        collection: { id: event.collection.id, name: event.collection.name },
-        record,
-        ...(before ? { before } : {}),
-        time: new Date().toISOString(),
+  /**
+   * Binds the outermost record hooks: once the write (and every inner handler) has run,
+   * delivery jobs are enqueued in the write's own transaction, so an event is queued
+   * if and only if its record change commits.
+   */
+  #bindRecordHooks(hooks: RecordHooks): void {
+    const priority = -1_000_000;
+    for (const hook of [hooks.create, hooks.update, hooks.delete]) hook.unbind(HOOK_ID);
+    hooks.create.bind({
+      id: HOOK_ID,
+      priority,
+      fn: async (e) => {
+        await e.next();
+        if (e.record) await this.#queue(e, 'create', e.collection, e.record);
+      },
+    });
+    hooks.update.bind({
+      id: HOOK_ID,
+      priority,
+      fn: async (e) => {
+        await e.next();
+        if (e.record) await this.#queue(e, 'update', e.collection, e.record, e.original ?? undefined);
+      },
+    });
+    hooks.delete.bind({
+      id: HOOK_ID,
+      priority,
+      fn: async (e) => {
+        await e.next();
+        for (const { collection, row } of e.deleted) await this.#queue(e, 'delete', collection, row);
+      },
+    });
+  }
+
+  async #queue(
+    e: RecordWriteEvent,
+    action: WebhookEvent,
+    collection: Collection,
+    row: RecordRow,
+    before?: RecordRow,
+  ): Promise<void> {
+    const hooks = await activeWebhooksFor(e.tx, collection.name, collection.id);
+    const wanted = hooks.filter((h) => h.events.includes(action));
+    if (!wanted.length) return;
+    const ctx = superuserContext();
+    const [record] = await this.#o.records.toJSON(collection, [row], ctx);
+    const [previous] = before ? await this.#o.records.toJSON(collection, [before], ctx) : [];
+    const body = JSON.stringify({
+      type: `record.${action}`,
+      collection: { id: collection.id, name: collection.name },
+      record,
+      ...(previous ? { before: previous } : {}),
+      time: new Date().toISOString(),
+    });
+    for (const hook of wanted) {
+      const payload: DeliveryPayload = { webhookId: hook.id, event: `record.${action}`, body };
+      await this.#o.jobs.enqueue('webhook', payload, {
+        ...e.inTransaction,
+        queue: WEBHOOK_QUEUE,
+        maxAttempts: hook.maxAttempts,
+        backoffMs: hook.backoffMs,
+        backoffMaxMs: Math.max(hook.backoffMs, 3_600_000),
       });
-      for (const hook of wanted) {
-        const payload: DeliveryPayload = { webhookId: hook.id, event: `record.${event.action}`, body };
-        await this.#o.jobs.enqueue('webhook', payload, {
-          queue: WEBHOOK_QUEUE,
-          maxAttempts: hook.maxAttempts,
-          backoffMs: hook.backoffMs,
-          backoffMaxMs: Math.max(hook.backoffMs, 3_600_000),
-        });
-      }
-    } catch (error) {
-      this.#o.logger.error(
-        { err: error, collection: event.collection.name },
-        'could not queue webhook deliveries',
-      );
     }
   }
 

@@ -120,6 +120,42 @@ test('a record event is delivered, signed over timestamp.body with the webhook s
   assert.equal(log[0].status, 200);
 });
 
+test('deliveries are queued in the record write transaction: a rolled-back write sends nothing', async () => {
+  const hook = await createHook({
+    collection: 'posts',
+    url: `${receiverUrl}/tx`,
+    events: ['create'],
+    allowPrivate: true,
+  });
+  // outermost handler: the write and the webhook enqueue have run when it throws
+  server.app.onRecordCreate('posts').bind({
+    id: 'test-reject-after-write',
+    priority: -2_000_000,
+    fn: async (e) => {
+      await e.next();
+      if (e.body.title === 'roll me back') throw new Error('rejected after the write');
+    },
+  });
+  await assert.rejects(pb.collection('posts').create({ title: 'roll me back' }));
+  await pb.collection('posts').create({ title: 'keep me' });
+  const got = await waitFor(
+    () => received.filter((r) => r.path === '/tx'),
+    (r) => r.length >= 1,
+    'the kept delivery',
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(
+    got.map((r) => JSON.parse(r.body).record.title),
+    ['keep me'],
+  );
+  const queued = await server.app.jobs.list({ queue: 'basalt.webhooks', perPage: 1000 });
+  assert.equal(
+    queued.items.filter((j) => (j.payload as { webhookId: string }).webhookId === hook.id).length,
+    1,
+  );
+  await http(server.url, 'DELETE', `/api/basalt/webhooks/${hook.id}`, { token });
+});
+
 test('a 500 is retried with backoff until the receiver accepts; the streak resets', async () => {
   script.set('/flaky', [500, 500, 200]);
   const hook = await createHook({
