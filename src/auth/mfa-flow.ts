@@ -2,7 +2,7 @@ import type { Collection } from '../data/collection-types.ts';
 import type { RecordRow } from '../data/records/record-output.ts';
 import { ApiError } from '../lib/errors.ts';
 import { newRecordId } from '../lib/random.ts';
-import { nowString } from '../lib/time.ts';
+import { formatDate, nowString } from '../lib/time.ts';
 import type { AuthDeps } from './auth-deps.ts';
 import { authOptions } from './auth-options.ts';
 import { recordMatchesRule } from './auth-rule.ts';
@@ -64,12 +64,18 @@ async function startMfa(
 ): Promise<string> {
   const id = newRecordId();
   const now = nowString();
-  await deps.db.transaction((tx) =>
-    tx.run(
+  // first factors never followed up would pile up: expired ones of the collection go now
+  const cutoff = formatDate(new Date(Date.now() - authOptions(collection).mfa.duration * 1000));
+  await deps.db.transaction(async (tx) => {
+    await tx.run(`DELETE FROM "${MFAS}" WHERE "collectionRef" = ? AND "created" < ?`, [
+      collection.id,
+      cutoff,
+    ]);
+    await tx.run(
       `INSERT INTO "${MFAS}" ("id","collectionRef","recordRef","method","created","updated") VALUES (?,?,?,?,?,?)`,
       [id, collection.id, String(record.id), method, now, now],
-    ),
-  );
+    );
+  });
   return id;
 }
 
