@@ -39,6 +39,7 @@ interface Entry {
   timer: NodeJS.Timeout | null;
 }
 
+const HISTORY_MS = 7 * 24 * 3600 * 1000;
 // timers longer than this are re-armed instead (setTimeout overflows past ~24.8 days)
 const MAX_TIMER_MS = 60 * 60 * 1000;
 
@@ -54,6 +55,7 @@ export class CronService {
   readonly #inFlight = new Set<Promise<void>>();
   #db: DbDriver | null = null;
   #started = false;
+  #pruner: NodeJS.Timeout | null = null;
 
   /** Binds the service to the app's database (after the cron tables are migrated). */
   open(db: DbDriver, logger: Logger): void {
@@ -125,11 +127,20 @@ export class CronService {
     if (this.#started) return;
     this.#started = true;
     for (const entry of this.#entries.values()) void this.#begin(entry);
+    // run history is kept for a week (an every-second schedule writes 86,400 rows a day)
+    const prune = () =>
+      void this.prune(Date.now() - HISTORY_MS).catch((e) =>
+        this.#logger?.error({ err: e }, 'cron history prune failed'),
+      );
+    this.#pruner = setInterval(prune, 60 * 60 * 1000);
+    this.#pruner.unref();
+    prune();
   }
 
   /** Stops the timers and waits for runs under way. */
   async close(): Promise<void> {
     this.#started = false;
+    if (this.#pruner) clearInterval(this.#pruner);
     for (const entry of this.#entries.values()) if (entry.timer) clearTimeout(entry.timer);
     await Promise.allSettled([...this.#inFlight]);
   }

@@ -170,11 +170,20 @@ export class JobsService {
     this.#workers.get(queue)?.wake();
   }
 
+  /**
+   * Retention: deletes done and cancelled jobs that finished more than `retentionMs`
+   * before `now` (runs at start and hourly); answers how many. Dead jobs stay.
+   */
+  async applyRetention(now = Date.now()): Promise<number> {
+    const before = now - (this.#options.retentionMs ?? 7 * 24 * 3600 * 1000);
+    const removed = await this.#database.transaction((tx) => deleteFinishedBefore(tx, before));
+    if (removed) this.#log.info({ removed }, 'finished jobs past retention deleted');
+    return removed;
+  }
+
   async #sweep(): Promise<void> {
-    const before = Date.now() - (this.#options.retentionMs ?? 7 * 24 * 3600 * 1000);
     try {
-      const removed = await this.#database.transaction((tx) => deleteFinishedBefore(tx, before));
-      if (removed) this.#log.info({ removed }, 'finished jobs past retention deleted');
+      await this.applyRetention();
     } catch (error) {
       this.#log.error({ err: error }, 'job retention sweep failed');
     }

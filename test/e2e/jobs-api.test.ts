@@ -199,3 +199,30 @@ test('1,000 idempotency keys from 50 concurrent callers make exactly one job per
   assert.equal(Number(row?.n), 1000);
   assert.equal(Number(row?.k), 1000);
 });
+
+test('retention deletes done and cancelled jobs past 7 days, keeps recent ones and the dead letter', async () => {
+  const jobs = server.app.jobs;
+  const { db } = server.app.services;
+  const old = await jobs.enqueue('retained', 1, { queue: 'retention' });
+  const recent = await jobs.enqueue('retained', 2, { queue: 'retention' });
+  const dead = await jobs.enqueue('retained', 3, { queue: 'retention' });
+  const eightDaysAgo = Date.now() - 8 * 24 * 3600 * 1000;
+  await db.transaction(async (tx) => {
+    await tx.run(`UPDATE "_jobs" SET "state" = 'done', "finished" = ? WHERE "id" = ?`, [
+      eightDaysAgo,
+      old.id,
+    ]);
+    await tx.run(`UPDATE "_jobs" SET "state" = 'cancelled', "finished" = ? WHERE "id" = ?`, [
+      Date.now(),
+      recent.id,
+    ]);
+    await tx.run(`UPDATE "_jobs" SET "state" = 'dead', "finished" = ? WHERE "id" = ?`, [
+      eightDaysAgo,
+      dead.id,
+    ]);
+  });
+  assert.ok((await jobs.applyRetention()) >= 1);
+  assert.equal(await jobs.get(old.id), null);
+  assert.equal((await jobs.get(recent.id))?.state, 'cancelled');
+  assert.equal((await jobs.get(dead.id))?.state, 'dead');
+});
