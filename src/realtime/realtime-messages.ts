@@ -8,6 +8,7 @@ export const TOPICS = {
   records: 'basalt.realtime.records',
   custom: 'basalt.realtime.custom',
   direct: 'basalt.realtime.direct',
+  authReset: 'basalt.realtime.auth-reset',
 } as const;
 
 /** What travels on the bus: plain JSON, so any node (or engine) can read it. */
@@ -22,7 +23,12 @@ export type BusMessage =
       at: number;
     }
   | { kind: 'custom'; topic: string; data: unknown }
-  | { kind: 'direct'; clientId: string; event: string; data: unknown };
+  | { kind: 'direct'; clientId: string; event: string; data: unknown }
+  /**
+   * an auth collection changed (`secret`: its auth token secret) or was deleted
+   * (`secret: null`); clients bound under another secret become guests
+   */
+  | { kind: 'authReset'; collectionId: string; secret: string | null };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

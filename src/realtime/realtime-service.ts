@@ -71,6 +71,14 @@ export class RealtimeService {
         this.#o.logger.warn({ err: error }, 'realtime: could not publish a record event');
       });
     });
+    this.#o.collections.onChange((change) => {
+      if (change.collection.type !== 'auth' || change.action === 'create') return;
+      const secret = change.action === 'delete' ? null : (tokenSecret(change.collection) ?? null);
+      const message = encodeMessage({ kind: 'authReset', collectionId: change.collection.id, secret });
+      this.#o.pubsub.publish(TOPICS.authReset, message).catch((error) => {
+        this.#o.logger.warn({ err: error }, 'realtime: could not publish an auth reset');
+      });
+    });
     this.#timer = setInterval(() => this.#sweep(), 1000);
     this.#timer.unref();
   }
@@ -155,6 +163,14 @@ export class RealtimeService {
     } else if (message.kind === 'direct') {
       const client = this.#clients.get(message.clientId);
       if (client) this.#send(client, message.event, toJson(message.data));
+    } else if (message.kind === 'authReset') {
+      for (const client of this.#clients.values()) {
+        const bound = client.auth?.collection;
+        if (!client.auth || bound?.id !== message.collectionId) continue;
+        if (message.secret === null || tokenSecret(bound) !== message.secret) client.auth = null;
+        else
+          client.auth = { ...client.auth, collection: this.#o.collections.registry.byId(bound.id) ?? bound };
+      }
     } else if (message.kind === 'record') {
       this.#queue = this.#queue
         .then(() => this.#deliverRecord(message))
@@ -256,6 +272,11 @@ export class RealtimeService {
       }
     }
   }
+}
+
+/** The secret an auth collection signs auth tokens with. */
+function tokenSecret(collection: Collection): string | undefined {
+  return (collection.authToken as { secret?: string } | undefined)?.secret;
 }
 
 function toJson(data: unknown): string {

@@ -230,4 +230,21 @@ describe('realtime over SSE through the SDK', () => {
     assert.match(err.message, /authorization don't match/);
     await alice.realtime.unsubscribe();
   });
+
+  test('a new token secret on the auth collection turns its signed-in clients into guests', async () => {
+    const dave = await user('dave');
+    const inbox = new Inbox();
+    await dave.collection(posts).subscribe('*', inbox.push);
+    const mine = await pb.collection(posts).create({ title: 'dave 1', owner: ids.dave });
+    await inbox.until((e) => e.record.id === mine.id, 'dave sees his own post');
+    await pb.collections.update(users, { authToken: { secret: 's'.repeat(50) } });
+    const hidden = await pb.collection(posts).create({ title: 'dave 2', owner: ids.dave });
+    const marker = await pb.collection(posts).create({ title: 'public 2', public: true });
+    await inbox.until((e) => e.record.id === marker.id, 'the public marker (as a guest now)');
+    assert.equal(inbox.items.filter((e) => e.record.id === hidden.id).length, 0);
+    await dave
+      .collection(posts)
+      .unsubscribe()
+      .catch(() => {});
+  });
 });
