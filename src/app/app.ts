@@ -195,7 +195,7 @@ export class BasaltApp extends BasaltFramework {
     await registerRealtimeWsRoutes(server, this.services.auth, realtime);
     registerMetricsRoutes(server, { observability, isReady: () => !this.#draining });
     registerLogsRoutes(server, { ...this.services, isReady: () => !this.#draining }, observability);
-    registerAppRoutes(server, this.routes.list(), this.services.auth, builtInRoutes);
+    await registerAppRoutes(server, this.routes.list(), this.services.auth, builtInRoutes);
     const [host, port] = splitHostPort(this.config.http);
     const address = await server.listen({ host, port: this.#port ?? port });
     this.#server = server;

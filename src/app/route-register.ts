@@ -22,14 +22,17 @@ export function recordRoutes(server: FastifyInstance): KnownRoute[] {
 /**
  * Registers the app's routes after the built-in ones. A route that could answer the
  * same URL as a built-in (or an earlier custom) route is refused with a message naming
- * both, so app code can never shadow part of the PocketBase API by accident.
+ * both, so app code can never shadow part of the PocketBase API by accident. Call it
+ * after every built-in route has been registered.
  */
-export function registerAppRoutes(
+export async function registerAppRoutes(
   server: FastifyInstance,
   routes: readonly RouteDefinition[],
   auth: AuthService,
   builtIn: KnownRoute[],
-): void {
+): Promise<void> {
+  // built-in routes inside plugins are added when the plugins load: load them first
+  await server.after();
   const taken = builtIn.map((r) => ({ ...r, owner: 'a built-in route' }));
   for (const route of routes) {
     const clash = taken.find((t) => t.method === route.method && pathsOverlap(t.url, route.path));
