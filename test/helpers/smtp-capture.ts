@@ -7,6 +7,8 @@ export interface CapturedMail {
   to: string[];
   /** the raw message (headers + body) with quoted-printable soft breaks and escapes undone */
   text: string;
+  /** the message exactly as received */
+  raw: string;
 }
 
 /** A real SMTP server on 127.0.0.1 that keeps every mail it accepts. */
@@ -19,9 +21,14 @@ export interface SmtpCapture {
 }
 
 function decodeQuotedPrintable(raw: string): string {
-  return raw
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return (
+    raw
+      .replace(/=\r?\n/g, '')
+      // runs of escaped bytes decode together, so multi-byte UTF-8 characters come out whole
+      .replace(/(?:=[0-9A-F]{2})+/g, (run: string) =>
+        Buffer.from(run.replace(/=/g, ''), 'hex').toString('utf8'),
+      )
+  );
 }
 
 /** Starts the capture server; any username/password is accepted. */
@@ -41,6 +48,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           text: decodeQuotedPrintable(raw),
+          raw,
         });
         callback();
       });
