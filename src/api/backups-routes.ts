@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -84,10 +84,12 @@ async function restore(services: ApiServices & BackupRouteServices, key: string,
   const prepared = await backups.prepareRestore(key).catch(toApi);
   await reply.code(204).send();
   // as PocketBase: answer first, then restart; here the restart happens in-process
+  const restartWith = services.restartWith;
   setImmediate(() => {
-    void services.restartWith!(async (reopen) => {
+    restartWith(async (reopen) => {
       const pending = await backups.swap(prepared, targets).catch(async (err) => {
         await prepared.discard();
+        await reopen(); // nothing was swapped: serve the data as it was
         throw err;
       });
       try {
@@ -95,11 +97,12 @@ async function restore(services: ApiServices & BackupRouteServices, key: string,
       } catch (err) {
         await pending.rollback();
         await prepared.discard();
+        await reopen();
         throw err;
       }
       await pending.commit();
       await prepared.discard();
-    });
+    }).catch((err) => reply.log.error({ err }, `Restoring ${key} failed; the previous data is being served`));
   });
 }
 
@@ -116,6 +119,10 @@ async function upload(request: FastifyRequest, backups: BackupService): Promise<
       await pipeline(part.file, createWriteStream(join(tmp, 'upload')));
     }
     if (!name) throw invalidFile('Cannot be blank.');
+    if (!(await isGzip(join(tmp, 'upload'))))
+      throw invalidFile(
+        'A backup archive is a .tar.gz file (made by Basalt); this file is not gzip-compressed.',
+      );
     if ((await backups.list().catch(toApi)).some((b) => b.key === name)) throw nameTaken('file');
     await backups.withStore((store) => store.put(name, join(tmp, 'upload'))).catch(toApi);
   } finally {
@@ -154,6 +161,16 @@ async function isSuperuserToken(services: ApiServices, token: string | undefined
   return (
     !!row && (await verifyFileToken(token, collection, { id: claims.id, tokenKey: String(row.tokenKey) }))
   );
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
 }
 
 function nameTaken(field = 'name'): ApiError {

@@ -89,6 +89,25 @@ test('pb.backups create → getFullList → download → restore → delete roun
   await expectApiError(pb.backups.delete('first_backup.tar.gz'), 404);
 });
 
+test('pb.backups.upload takes an archive back; a non-archive or a taken name is refused', async () => {
+  await pb.backups.create('to_upload.tar.gz');
+  const token = await pb.files.getToken();
+  const bytes = await (await fetch(pb.backups.getDownloadURL(token, 'to_upload.tar.gz'))).arrayBuffer();
+  await pb.backups.delete('to_upload.tar.gz');
+  await pb.backups.upload({ file: new File([bytes], 'uploaded.tar.gz') });
+  const item = (await pb.backups.getFullList()).find((b) => b.key === 'uploaded.tar.gz');
+  assert.equal(item?.size, bytes.byteLength);
+  await server.app.services.backups.verify('uploaded.tar.gz'); // the uploaded archive is whole
+  const taken = await expectApiError(pb.backups.upload({ file: new File([bytes], 'uploaded.tar.gz') }), 400);
+  assertProblem(taken.data, 'file', 'validation_backup_name_exists');
+  const notGzip = await expectApiError(
+    pb.backups.upload({ file: new File(['plain text'], 'notes.tar.gz') }),
+    400,
+  );
+  assertProblem(notGzip.data, 'file');
+  assert.ok(!(await pb.backups.getFullList()).some((b) => b.key === 'notes.tar.gz'));
+});
+
 test('backups are superuser-only', async () => {
   await expectApiError(server.client().backups.getFullList(), 401);
   await expectApiError(server.client().backups.create('x.zip'), 401);
