@@ -119,6 +119,17 @@ describe('API keys (/api/basalt/keys)', () => {
     assert.equal((await records(key.secret, 'GET', `${notes}/records`)).status, 401);
   });
 
+  test('last use is written in batches, not once per request', async () => {
+    const key = await newKey([{ collection: notes, operations: ['list'] }]);
+    await keys('GET'); // flush anything pending from earlier tests
+    const before = server.app.services.db.stats().committedTransactions;
+    for (let i = 0; i < 20; i++)
+      assert.equal((await records(key.secret, 'GET', `${notes}/records`)).status, 200);
+    // background parts (jobs, cron) may commit meanwhile; one write per request would be 20 or more
+    const during = server.app.services.db.stats().committedTransactions - before;
+    assert.ok(during < 10, `${during} transactions committed during 20 keyed requests`);
+  });
+
   test('last use is recorded', async () => {
     const key = await newKey([{ collection: notes, operations: ['list'] }]);
     const before = (await keys('GET')).body.items.find((k: { id: string }) => k.id === key.id);
