@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, before, test } from 'node:test';
 import type PocketBase from 'pocketbase';
 import * as tar from 'tar';
@@ -84,6 +85,17 @@ async function makeDamagedCopies(): Promise<void> {
       entry.sha256 = digest(db);
     });
   });
+  // sound and compatible, but the app cannot open it (its collections table is gone)
+  await repack('opens-badly.tar.gz', (dir) => {
+    const db = new DatabaseSync(join(dir, 'data.db'));
+    db.exec('DROP TABLE "_collections"');
+    db.close();
+    patchManifest(dir, (m) => {
+      const entry = m.files.find((f: any) => f.path === 'data.db');
+      entry.sha256 = digest(join(dir, 'data.db'));
+      entry.size = statSync(join(dir, 'data.db')).size;
+    });
+  });
   await repack('newer.tar.gz', (dir) => patchManifest(dir, (m) => (m.basaltVersion = '99.0.0')));
   await repack('future-format.tar.gz', (dir) => patchManifest(dir, (m) => (m.format = 2)));
 }
@@ -126,4 +138,26 @@ test('restore refuses every damaged or foreign archive and leaves the live data 
   const leftovers = readdirSync(server.dir).filter((name) => name.startsWith('.'));
   assert.deepEqual(leftovers, [], 'no staging folders are left behind');
   await expectApiError(pb.backups.restore('no-such-backup.tar.gz'), 404);
+});
+
+test('a restore whose data does not open is rolled back to the previous data', async () => {
+  await server.app.services.backups.verify('opens-badly.tar.gz'); // sound as an archive
+  const before = await pb.collection('items').getFullList({ fields: 'id,label' });
+  assert.equal(await pb.backups.restore('opens-badly.tar.gz'), true);
+  // the app restarts, fails to open the restored data, puts the old data back and serves it
+  const deadline = Date.now() + 20_000;
+  let leftovers: string[] = ['?'];
+  while (Date.now() < deadline) {
+    leftovers = readdirSync(server.dir).filter((name) => name.startsWith('.'));
+    const served = await pb
+      .collection('items')
+      .getFullList({ fields: 'id,label' })
+      .catch(() => null);
+    if (served && leftovers.length === 0 && server.app.services.backups.active === null) {
+      assert.deepEqual(served, before, 'the previous data is served');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`the previous data did not come back (left: ${leftovers.join(', ')})`);
 });
