@@ -214,7 +214,9 @@ export class BasaltApp extends BasaltFramework {
     const dir = options.hooksDir!;
     this.#registrations ??= this.snapshotRegistrations({ jobs: this.jobs, cron: this.cron });
     const files = await loadHooksDir(this, dir, ++this.#hooksGeneration);
-    this.logger.info({ dir, files: files.length }, files.length ? 'Hooks folder loaded' : 'No hooks files');
+    // most apps have no hooks folder: say so only when debugging
+    if (files.length) this.logger.info({ dir, files: files.length }, 'Hooks folder loaded');
+    else this.logger.debug({ dir }, 'No hooks files');
     if (options.watchHooks && !this.#hooksWatch && existsSync(dir)) {
       this.#hooksWatch = watchHooksDir(dir, () => this.#reload(options));
     }
