@@ -11,6 +11,7 @@ import type { SettingsService } from '../settings/settings-service.ts';
 import type { AuthDeps } from './auth-deps.ts';
 import { findAuthRecordById } from './auth-lookup.ts';
 import { authOptions } from './auth-options.ts';
+import { noteSignInOrigin, type SignInOrigin } from './auth-origins.ts';
 import { recordMatchesRule } from './auth-rule.ts';
 import { authSystemCollections } from './auth-system-collections.ts';
 import { peekClaims, signAuthToken, verifyAuthToken } from './auth-token.ts';
@@ -160,6 +161,11 @@ export class AuthService {
     mfaId: string | undefined,
   ): Promise<string | null> {
     return checkMfa(this.deps, collection, record, method, mfaId);
+  }
+
+  /** Records where a completed sign-in came from; mails a new-sign-in alert when the place is new. */
+  noteOrigin(collection: Collection, record: RecordRow, origin: SignInOrigin): Promise<void> {
+    return noteSignInOrigin(this.deps, collection, record, origin);
   }
 
   /** A fresh auth token for a record; `durationSeconds` overrides the collection's (impersonation). */

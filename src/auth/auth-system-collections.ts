@@ -5,6 +5,8 @@ import { autodateFieldDef, defaultIdField } from '../data/fields/system-fields.t
 export const OTPS = '_otps';
 /** First factors waiting for a second one (PocketBase's `_mfas`). */
 export const MFAS = '_mfas';
+/** Places (address + client) records signed in from, for new-sign-in alerts (PocketBase's `_authOrigins`). */
+export const AUTH_ORIGINS = '_authOrigins';
 
 function text(name: string, hidden = false): Field {
   return {
@@ -50,6 +52,13 @@ export function authSystemCollections(): Record<string, unknown>[] {
         { ...text('sentTo'), required: false },
       ],
       [`CREATE INDEX \`idx_otps_record\` ON \`${OTPS}\` (\`collectionRef\`, \`recordRef\`)`],
+    ),
+    systemCollection(
+      AUTH_ORIGINS,
+      [text('collectionRef'), text('recordRef'), text('fingerprint')],
+      [
+        `CREATE UNIQUE INDEX \`idx_authOrigins_unique\` ON \`${AUTH_ORIGINS}\` (\`collectionRef\`, \`recordRef\`, \`fingerprint\`)`,
+      ],
     ),
     systemCollection(
       MFAS,

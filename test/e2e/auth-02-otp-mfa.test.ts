@@ -98,6 +98,31 @@ describe('auth: OTP, MFA, impersonation and the dev outbox (no SMTP)', () => {
     assert.equal(ids[6], ids[4]);
   });
 
+  test('a sign-in from a new place mails an alert; the first sign-in and known places do not', async () => {
+    const user = await newUser();
+    const path = `/api/collections/${users}/auth-with-password`;
+    const signIn = async (agent: string) => {
+      const response = await http(server.url, 'POST', path, {
+        body: { identity: user.email, password: PASSWORD },
+        headers: { 'user-agent': agent },
+      });
+      assert.equal(response.status, 200);
+    };
+    const alerts = async () =>
+      (await outbox()).filter(
+        (m) => m.to.some((t) => t.address === user.email) && /New sign-in/.test(m.subject),
+      );
+    await signIn('Browser A <script>');
+    await signIn('Browser A <script>');
+    assert.equal((await alerts()).length, 0);
+    await signIn('Browser B <script>');
+    const [alert] = await alerts();
+    assert.ok(alert, 'an alert for the new place');
+    assert.ok(alert.html.includes('Browser B &lt;script&gt;'), 'the client is named, escaped');
+    await signIn('Browser B <script>');
+    assert.equal((await alerts()).length, 1);
+  });
+
   test('the outbox is for superusers only', async () => {
     const anon = await http(server.url, 'GET', '/api/basalt/mail/outbox');
     assert.equal(anon.status, 401);

@@ -39,6 +39,10 @@ export async function authResponse(
   const mfaId = String(query.mfaId ?? body.mfaId ?? '') || undefined;
   const pending = await services.auth.mfaStep(collection, record, method, mfaId);
   if (pending) return reply.code(401).send({ mfaId: pending });
+  await services.auth.noteOrigin(collection, record, {
+    ip: request.ip,
+    userAgent: String(request.headers['user-agent'] ?? ''),
+  });
   const principal = { collection, record };
   const ctx = services.auth.contextFor(principal, {
     query: {},
