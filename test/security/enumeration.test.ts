@@ -4,9 +4,9 @@ import type PocketBase from 'pocketbase';
 import { http, startServer, type TestServer } from '../helpers/server.ts';
 import { authCollectionWithUsers, PASSWORD } from './security-fixture.ts';
 
-const ROUNDS = 8;
-/** Machines here are shared and noisy: the bar only catches the 10–100× gap of a skipped hash. */
-const TOLERATED_FACTOR = 3;
+const ROUNDS = 10;
+/** Machines here are shared and noisy (×2.3 seen under load): the bar only catches the 10–100× gap of a skipped hash. */
+const TOLERATED_FACTOR = 4;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -63,7 +63,9 @@ describe('security: account enumeration', () => {
     }
     const [u, w] = [median(unknown), median(wrong)];
     const factor = Math.max(u, w) / Math.min(u, w);
-    t.diagnostic(`median unknown ${u.toFixed(1)} ms, wrong password ${w.toFixed(1)} ms, ×${factor.toFixed(2)}`);
+    t.diagnostic(
+      `median unknown ${u.toFixed(1)} ms, wrong password ${w.toFixed(1)} ms, ×${factor.toFixed(2)}`,
+    );
     assert.ok(
       factor < TOLERATED_FACTOR,
       `median unknown ${u.toFixed(1)} ms vs wrong password ${w.toFixed(1)} ms (×${factor.toFixed(2)})`,
