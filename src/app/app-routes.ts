@@ -42,6 +42,8 @@ export interface RouteDefinition {
   path: string;
   handler: RouteHandler;
   auth: RouteAuth;
+  /** where app code added it (`file:line:column`), for error messages */
+  source?: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export class RouteRegistry {
   /** Adds a route; `path` uses Fastify's syntax (`/api/posts/:id/like`). */
   add(method: RouteMethod, path: string, handler: RouteHandler, options: RouteOptions = {}): void {
     if (!path.startsWith('/')) throw new Error(`Route path "${path}" must start with "/".`);
-    this.#routes.push({ method, path, handler, auth: options.auth ?? 'guest' });
+    this.#routes.push({ method, path, handler, auth: options.auth ?? 'guest', source: callerLocation() });
   }
 
   /** `GET path` */
@@ -96,4 +98,13 @@ export class RouteRegistry {
   restore(snapshot: unknown): void {
     this.#routes = [...(snapshot as RouteDefinition[])];
   }
+}
+
+/** The first stack frame outside this file: the app code that added the route. */
+function callerLocation(): string | undefined {
+  const frames = new Error().stack?.split('\n').slice(1) ?? [];
+  const own = import.meta.url.replace(/^file:\/\//, '');
+  const frame = frames.find((line) => !line.includes(own));
+  const match = frame && /((?:file:\/\/)?\/[^():?\s]+)(?:\?[^:\s]*)?:(\d+):(\d+)\)?$/.exec(frame.trim());
+  return match ? `${match[1].replace(/^file:\/\//, '')}:${match[2]}:${match[3]}` : undefined;
 }

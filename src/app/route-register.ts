@@ -38,7 +38,8 @@ export async function registerAppRoutes(
     const clash = taken.find((t) => t.method === route.method && pathsOverlap(t.url, route.path));
     if (clash) {
       throw new Error(
-        `Custom route ${route.method} ${route.path} clashes with ${clash.owner} ${clash.method} ${clash.url}; ` +
+        `Custom route ${route.method} ${route.path}${route.source ? ` (added at ${route.source})` : ''} ` +
+          `clashes with ${clash.owner} ${clash.method} ${clash.url}; ` +
           'choose another path (app routes usually live outside /api/ or under /api/<your-app>/).',
       );
     }

@@ -145,6 +145,7 @@ describe('route clashes are refused at start-up', () => {
         assert.match(error.message, /clashes with/);
         assert.match(error.message, message);
         assert.ok(error.message.includes(path), error.message);
+        assert.match(error.message, /\(added at \/.*framework-routes\.test\.ts:\d+:\d+\)/);
         return true;
       });
       await clashing.close();
