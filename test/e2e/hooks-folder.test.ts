@@ -21,8 +21,12 @@ function project(files: Record<string, string>): { base: string; data: string; h
   return { base, data, hooks };
 }
 
+// a route, a job handler and a cron schedule: a reload must drop all three before loading again
+// (a second handler for one queue is refused, so a leftover would fail the reload)
 const versionRoute = (version: number) => `export default (app: any) => {
   app.routes.get('/api/hooked/version', () => ({ version: ${version} }));
+  app.jobs.handle('hooked-queue', () => {});
+  app.cron.add('hooked-cron', '0 0 1 1 *', () => {});
 };
 `;
 
@@ -77,6 +81,12 @@ describe('hooks folder loaded by basalt serve', () => {
         const res = await http(server.url, 'GET', '/api/hooked/version');
         return res.body?.version === 2 ? res : undefined;
       });
+      const crons = await http(server.url, 'GET', '/api/crons', { token });
+      assert.deepEqual(
+        crons.body.filter((c: { id: string }) => c.id === 'hooked-cron').length,
+        1,
+        JSON.stringify(crons.body),
+      );
       // the reload dropped the old registrations: the hook runs once, not twice
       const again = await http(server.url, 'POST', '/api/collections/notes/records', {
         body: { title: 'yo' },
