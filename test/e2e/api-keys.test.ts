@@ -102,6 +102,23 @@ describe('API keys (/api/basalt/keys)', () => {
     assert.equal(collections.status, 401);
   });
 
+  test('a key that may read everything may also expand and filter across collections; batch grants nothing', async () => {
+    const key = await newKey([{ collection: '*', operations: ['list', 'view'] }]);
+    const filter = encodeURIComponent(`@collection.${other}.title ?= "private"`);
+    const probe = await records(key.secret, 'GET', `${notes}/records?filter=${filter}`);
+    assert.equal(probe.status, 200);
+    assert.ok(probe.body.totalItems >= 1);
+    const batch = await http(server.url, 'POST', '/api/batch', {
+      body: {
+        requests: [
+          { method: 'POST', url: `/api/collections/${notes}/records`, body: { title: 'via batch' } },
+        ],
+      },
+      headers: { 'x-api-key': key.secret },
+    });
+    assert.notEqual(batch.status, 200);
+  });
+
   test('unknown keys answer 401; revocation works on the next request', async () => {
     assert.equal((await records('bsk_not-a-real-key', 'GET', `${notes}/records`)).status, 401);
     const key = await newKey([{ collection: notes, operations: ['list'] }]);
