@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Collection } from '../data/collection-types.ts';
+import { ApiError } from '../lib/errors.ts';
 import type { RecordRow } from '../data/records/record-output.ts';
 import { RecordUploads } from '../storage/index.ts';
 import type { ApiServices } from './api-services.ts';
@@ -19,6 +20,16 @@ export async function writeWithFiles(
   write: (body: Record<string, unknown>) => Promise<RecordRow>,
 ): Promise<RecordRow> {
   const uploads = new RecordUploads(services.storage, collection, recordId);
+  // refuse a declared oversize body before reading a byte of it (the client gets 413 at once)
+  const declared = Number(request.headers['content-length'] ?? 0);
+  const bodyLimit = request.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY;
+  if (request.isMultipart() && declared > uploads.maxBodySize(bodyLimit)) {
+    request.raw.headers.connection = 'close';
+    throw new ApiError(
+      'payload_too_large',
+      "Request entity too large: the body exceeds what the collection's file fields allow.",
+    );
+  }
   let row: RecordRow;
   try {
     const body = await uploads.settle(await readRecordBody(request, uploads));

@@ -9,6 +9,7 @@ import { registerCronsRoutes } from './crons-routes.ts';
 import { registerCollectionRoutes } from './collections-routes.ts';
 import { registerFilesAdminRoutes } from './files-admin-routes.ts';
 import { registerFileRoutes } from './files-routes.ts';
+import { registerFilesSettingsRoutes } from './files-settings-routes.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { realtimeRedirectPublisher } from './oauth2-realtime-publisher.ts';
 import { registerOAuth2Routes } from './oauth2-routes.ts';
@@ -34,6 +35,7 @@ export function registerApi(server: FastifyInstance, services: ApiServices): voi
   registerSettingsRoutes(server, services);
   registerFileRoutes(server, services);
   registerFilesAdminRoutes(server, services);
+  registerFilesSettingsRoutes(server, services);
   registerS3Routes(server, services);
   registerS3KeysRoutes(server, services);
   registerBasaltKeysRoutes(server, services);

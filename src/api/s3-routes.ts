@@ -46,10 +46,7 @@ async function handle(services: ApiServices, request: FastifyRequest, reply: Fas
     /Credential=([^/,\s]+)/.exec(String(request.headers.authorization ?? ''))?.[1] ??
     new URLSearchParams(url.split('?')[1] ?? '').get('X-Amz-Credential')?.split('/')[0];
   if (credential) known.set(credential, await s3.keys.lookup(credential));
-  const signed = verifySigV4(
-    { method: request.method, url, headers: request.headers },
-    (id) => known.get(id)?.secret ?? null,
-  );
+  const signed = verify(request, url, s3.prefix, (id) => known.get(id)?.secret ?? null);
   if (!signed)
     throw new S3Error('AccessDenied', 'Anonymous requests are not allowed: sign them with an access key.');
   const access = known.get(signed.accessKeyId)!.key;
@@ -62,6 +59,30 @@ async function handle(services: ApiServices, request: FastifyRequest, reply: Fas
     throw new S3Error('AccessDenied', undefined, bucket);
   if (!key) return bucketOperation(call, listUploads);
   return isMultipart(call) ? multipartOperation(call) : objectOperation(call);
+}
+
+/**
+ * Checks the signature as sent, then (only when that fails) the way s3cmd signs an
+ * endpoint under a path prefix: the prefix appended to the Host header and missing
+ * from the path. Both prove the same secret over the same request.
+ */
+function verify(
+  request: FastifyRequest,
+  url: string,
+  prefix: string,
+  secretOf: (id: string) => string | null,
+) {
+  try {
+    return verifySigV4({ method: request.method, url, headers: request.headers }, secretOf);
+  } catch (error) {
+    if (!(error instanceof S3Error && error.code === 'SignatureDoesNotMatch')) throw error;
+    const headers = { ...request.headers, host: `${request.headers.host}${prefix}` };
+    try {
+      return verifySigV4({ method: request.method, url: url.slice(prefix.length) || '/', headers }, secretOf);
+    } catch {
+      throw error;
+    }
+  }
 }
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {

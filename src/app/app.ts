@@ -37,7 +37,7 @@ import {
   openObservability,
 } from '../observability/index.ts';
 import { type SettingsSection, SettingsService } from '../settings/settings-service.ts';
-import { type StorageService, startStorage } from '../storage/index.ts';
+import { s3SettingsSection, type StorageService, startStorage } from '../storage/index.ts';
 
 export interface CreateBasaltOptions {
   config?: Config;
@@ -140,6 +140,7 @@ export class BasaltApp extends BasaltFramework {
     });
     const settings = new SettingsService(db);
     settings.register(smtpSettingsSection as unknown as SettingsSection);
+    settings.register(s3SettingsSection as unknown as SettingsSection);
     settings.register(backupSettingsSection as unknown as SettingsSection);
     settings.register(logsSettingsSection as unknown as SettingsSection);
     await settings.load();

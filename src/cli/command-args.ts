@@ -35,7 +35,7 @@ export function knownFlags(command: Command): Map<string, KnownFlag> {
     ['debug', { type: 'boolean', target: 'debug' }],
   ]);
   for (const [name, spec] of Object.entries(command.flags ?? {})) {
-    known.set(name, { type: spec.type, short: spec.short, target: 'own' });
+    known.set(name, { type: spec.type, short: spec.short, list: spec.list, target: 'own' });
   }
   if (command.config) {
     for (const key of CONFIG_KEYS) {

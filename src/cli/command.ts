@@ -21,6 +21,8 @@ export interface FlagSpec {
   /** shown after the flag in help, e.g. `PATH` */
   placeholder?: string;
   short?: string;
+  /** may repeat; the values arrive joined with commas */
+  list?: boolean;
 }
 
 /** A positional argument. */

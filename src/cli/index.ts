@@ -3,6 +3,7 @@ import { runCommand } from './command-run.ts';
 import { mailCommand } from './commands/mail.ts';
 import { backupCommand } from './commands/backup.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { s3Command } from './commands/s3.ts';
 import { serveCommand } from './commands/serve.ts';
 import { superuserCommand } from './commands/superuser.ts';
 import { usersCommand } from './commands/users.ts';
@@ -16,7 +17,7 @@ export const rootCommand: Command = {
   name: 'basalt',
   summary: 'Basalt: the backend of an application in one program, speaking the PocketBase API.',
   flags: { version: { type: 'boolean', short: 'v', description: 'Print the version.' } },
-  subcommands: [serveCommand, superuserCommand, usersCommand, mailCommand, migrateCommand, backupCommand, versionCommand],
+  subcommands: [serveCommand, superuserCommand, usersCommand, mailCommand, migrateCommand, backupCommand, s3Command, versionCommand],
   examples: [
     'basalt serve',
     'basalt superuser upsert admin@example.com "a long password"',

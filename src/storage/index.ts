@@ -10,3 +10,4 @@ export { StorageError } from './storage-driver.ts';
 export { StorageService, type StorageUsage } from './storage-service.ts';
 export { DEFAULT_THUMB_SIZES, THUMB_SOURCE_TYPES, thumbnail } from './thumbs.ts';
 export { startStorage } from './start-storage.ts';
+export { type S3Settings, s3SettingsSection, storageUrlFromS3Settings } from './s3-settings.ts';

@@ -99,6 +99,21 @@ export class RecordUploads {
     }
   }
 
+  /**
+   * The largest multipart body a write may send: the plain body limit plus every file
+   * field full to its limits. Anything declaring more is refused before it is read.
+   */
+  maxBodySize(bodyLimit: number): number {
+    const files = this.#collection.fields
+      .filter((f) => f.type === 'file')
+      .reduce(
+        (sum, f) =>
+          sum + (Number(f.maxSize) || DEFAULT_FILE_MAX_SIZE) * Math.max(1, Number(f.maxSelect) || 1),
+        0,
+      );
+    return bodyLimit + files;
+  }
+
   /** The largest file any of the collection's file fields accepts. */
   get maxFileSize(): number {
     const limits = this.#collection.fields
