@@ -13,11 +13,14 @@ export function registerAuthRefresh(server: FastifyInstance, services: ApiServic
     if (!principal) throw new ApiError('unauthorized');
     if (principal.collection.id !== collection.id)
       throw new ApiError('forbidden', 'The token belongs to another collection.');
-    // impersonation tokens carry refreshable: false so they end at their own expiry
-    if (!services.auth.isRefreshable(request.headers.authorization))
-      throw new ApiError('forbidden', 'The current auth token is not refreshable.');
+    // impersonation tokens carry refreshable: false: as PocketBase does, the same token
+    // comes back (so it still ends at its own expiry) with the fresh record
+    const header = request.headers.authorization ?? '';
+    const token = services.auth.isRefreshable(header)
+      ? await services.auth.token(collection, principal.record)
+      : header.replace(/^Bearer\s+/, '').trim();
     return {
-      token: await services.auth.token(collection, principal.record),
+      token,
       record: await answer(services, collection, principal.record, recordContext(request, services), request),
     };
   });
