@@ -21,6 +21,8 @@ export interface RealtimeSettings {
   idleTimeoutMs: number;
   /** a client whose unsent bytes pass this is cut off: it stopped reading */
   maxBufferBytes: number;
+  /** record events waiting for delivery on this node past which new ones are dropped (never unbounded memory) */
+  maxBacklog: number;
 }
 
 export interface RealtimeServiceOptions {
@@ -49,6 +51,7 @@ export class RealtimeService {
   #timer: NodeJS.Timeout | null = null;
   /** record events are handled one after another, so each client sees them in commit order */
   #queue: Promise<void> = Promise.resolve();
+  #stats = { backlog: 0, dropped: 0, cutOff: 0 };
   #closed = false;
 
   constructor(options: RealtimeServiceOptions) {
@@ -57,6 +60,7 @@ export class RealtimeService {
       heartbeatMs: 30_000,
       idleTimeoutMs: 300_000,
       maxBufferBytes: 1 << 20,
+      maxBacklog: 10_000,
       ...options.settings,
     };
   }
@@ -110,6 +114,16 @@ export class RealtimeService {
   }
 
   /**
+   * Figures for metrics: clients and subscriptions on this node, record events waiting
+   * to be delivered, events dropped because the backlog was full, clients cut off.
+   */
+  stats(): { clients: number; subscriptions: number; backlog: number; dropped: number; cutOff: number } {
+    let subscriptions = 0;
+    for (const client of this.#clients.values()) subscriptions += client.subscriptions.size;
+    return { clients: this.#clients.size, subscriptions, ...this.#stats };
+  }
+
+  /**
    * Replaces a client's subscriptions and binds the caller's auth to it. A client may
    * go from guest to signed in, but not switch users (403), as in PocketBase.
    */
@@ -152,9 +166,27 @@ export class RealtimeService {
     this.#unsubscribe = null;
   }
 
+  /**
+   * Every bus message waits its turn behind the ones before it, so a client sees records
+   * and custom messages in the order the bus delivered them. A node that cannot keep up
+   * drops messages rather than queueing them without bound (auth resets are never dropped).
+   */
   #receive(payload: Uint8Array): void {
     const message = decodeMessage(payload);
     if (!message) return;
+    if (message.kind !== 'authReset' && this.#stats.backlog >= this.settings.maxBacklog) {
+      if (this.#stats.dropped++ % 1000 === 0)
+        this.#o.logger.warn({ backlog: this.#stats.backlog }, 'realtime: falling behind, messages dropped');
+      return;
+    }
+    this.#stats.backlog++;
+    this.#queue = this.#queue
+      .then(() => this.#handle(message))
+      .catch((error) => this.#o.logger.warn({ err: error }, 'realtime: delivery failed'))
+      .finally(() => this.#stats.backlog--);
+  }
+
+  async #handle(message: BusMessage): Promise<void> {
     if (message.kind === 'custom') {
       const json = toJson(message.data);
       for (const client of this.#clients.values())
@@ -172,9 +204,7 @@ export class RealtimeService {
           client.auth = { ...client.auth, collection: this.#o.collections.registry.byId(bound.id) ?? bound };
       }
     } else if (message.kind === 'record') {
-      this.#queue = this.#queue
-        .then(() => this.#deliverRecord(message))
-        .catch((error) => this.#o.logger.warn({ err: error }, 'realtime: record event delivery failed'));
+      await this.#deliverRecord(message);
     }
   }
 
@@ -251,6 +281,7 @@ export class RealtimeService {
   }
 
   #cutOff(client: RealtimeClient, buffered: number): void {
+    this.#stats.cutOff++;
     this.#o.logger.warn(
       { clientId: client.id, buffered, limit: this.settings.maxBufferBytes },
       'realtime: client cut off, it stopped reading and its buffer passed the limit',

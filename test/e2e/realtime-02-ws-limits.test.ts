@@ -146,6 +146,7 @@ describe('realtime: WebSocket endpoint, back-pressure, idle timeout, heartbeats'
       'cut off only once well past the bound (kernel buffers included)',
     );
     assert.ok(server.app.realtime.client(reader.clientId), 'the client that reads stays connected');
+    assert.ok(server.app.realtime.stats().cutOff >= 1, 'the cut-off is counted');
     assert.ok(readBytes > 2 * limit, `the reader took ${readBytes} bytes`);
     reader.socket.destroy();
     const growthMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
@@ -154,6 +155,24 @@ describe('realtime: WebSocket endpoint, back-pressure, idle timeout, heartbeats'
     slow.socket.on('data', () => {});
     await slow.closed; // the server ended the connection
     server.app.realtime.settings.maxBufferBytes = 1 << 20;
+  });
+
+  test('a node whose backlog is full drops bus messages instead of queueing them', async () => {
+    const watcher = await openWs(server.url);
+    sockets.push(watcher.ws);
+    await call(watcher, { type: 'subscribe', topics: [`${posts}/*`, 'marker2'] });
+    const before = server.app.realtime.stats().dropped;
+    server.app.realtime.settings.maxBacklog = 0;
+    const dropped = await pb.collection(posts).create({ title: 'dropped', public: true });
+    await eventually(() => server.app.realtime.stats().dropped > before, 'the event to be dropped');
+    server.app.realtime.settings.maxBacklog = 10_000;
+    // messages are delivered in bus order, so once the marker is in, the record would be too
+    await server.app.realtime.publish('marker2', {});
+    await watcher.inbox.until((m) => m.topic === 'marker2', 'the marker');
+    assert.equal(watcher.inbox.items.filter((m) => m.record?.id === dropped.id).length, 0);
+    assert.equal(server.app.realtime.stats().dropped, before + 1);
+    const kept = await pb.collection(posts).create({ title: 'kept', public: true });
+    await watcher.inbox.until((m) => m.record?.id === kept.id, 'events flow again once there is room');
   });
 
   test('heartbeats reach quiet clients; a client without subscriptions is dropped when idle', async () => {
