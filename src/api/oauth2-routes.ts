@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  PROVIDER_PRESETS,
   type OAuth2RedirectPublisher,
   OAuth2Service,
   noRedirectPublisher,
@@ -10,6 +11,7 @@ import { isPlainObject } from '../lib/json.ts';
 import type { ApiServices } from './api-services.ts';
 import { authCollection, authResponse, bodyOf, setOAuth2MethodsLister } from './auth/index.ts';
 import { registerOAuth2Redirect } from './oauth2-redirect-routes.ts';
+import { requireSuperuser } from './request-context.ts';
 
 /**
  * OAuth2/OIDC sign-in: providers in `auth-methods`, `POST …/auth-with-oauth2` (code +
@@ -41,6 +43,19 @@ export function registerOAuth2Routes(
       return { ...out, meta: { ...profile, isNew, accessToken, refreshToken, expiry } };
     },
   );
+  // the providers Basalt knows, for dashboards (the SDK's collections.getAllOAuth2Providers)
+  server.get('/api/collections/meta/oauth2-providers', async (request) => {
+    requireSuperuser(request, services);
+    return Object.entries(PROVIDER_PRESETS).map(([name, p]) => ({
+      name,
+      displayName: p.displayName,
+      pkce: p.pkce,
+      authURL: p.authURL,
+      tokenURL: p.tokenURL,
+      userInfoURL: p.userInfoURL,
+      openID: Boolean(p.oidc),
+    }));
+  });
   registerOAuth2Redirect(server, publisher);
 }
 

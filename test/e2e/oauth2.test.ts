@@ -62,6 +62,18 @@ describe('OAuth2 / OpenID Connect against a real OIDC provider', () => {
     await signIn('alice'); // the token exchange still authenticates with the stored secret
   });
 
+  test('superusers list the known providers (getAllOAuth2Providers)', async () => {
+    const all = await admin.collections.getAllOAuth2Providers();
+    const names = all.map((p: { name: string }) => p.name);
+    for (const name of ['oidc', 'google', 'github', 'microsoft', 'apple', 'gitlab', 'discord'])
+      assert.ok(names.includes(name), name);
+    const guest = await server
+      .client()
+      .send('/api/collections/meta/oauth2-providers', {})
+      .catch((e) => e.status);
+    assert.equal(guest, 401);
+  });
+
   test('auth-methods lists the provider with state and a PKCE pair', async () => {
     const methods = await server.client().collection(users).listAuthMethods();
     assert.equal(methods.oauth2.enabled, true);
