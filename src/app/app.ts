@@ -328,7 +328,19 @@ export class BasaltApp extends BasaltFramework {
     if (this.#realtime) return this.#realtime;
     this.#pubsub = await openPubSub(this.config.pubsubUrl);
     const { db, collections, records, auth } = this.services;
-    const realtime = new RealtimeService({ db, pubsub: this.#pubsub, collections, records, auth, logger: this.logger });
+    const realtime = new RealtimeService({
+      db,
+      pubsub: this.#pubsub,
+      collections,
+      records,
+      auth,
+      logger: this.logger,
+      settings: {
+        maxBufferBytes: this.config.realtimeBufferLimit,
+        idleTimeoutMs: this.config.realtimeIdleTimeout,
+        heartbeatMs: this.config.realtimeHeartbeat,
+      },
+    });
     await realtime.start();
     this.#realtime = realtime;
     return realtime;

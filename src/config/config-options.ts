@@ -60,6 +60,12 @@ export interface Config {
   /** URL path prefix of the S3-compatible endpoint, e.g. `/s3`; empty when switched off */
   s3Prefix: string;
   pubsubUrl: string;
+  /** unsent bytes past which a realtime client is cut off */
+  realtimeBufferLimit: number;
+  /** how long a realtime client without subscriptions stays connected, in ms */
+  realtimeIdleTimeout: number;
+  /** quiet time after which a realtime client gets a keep-alive, in ms */
+  realtimeHeartbeat: number;
   /** lets every webhook reach private, loopback and link-local addresses */
   webhooksAllowPrivate: boolean;
   /** bearer token that may read /metrics from any address; null: address allow-list only */
@@ -282,6 +288,27 @@ export const configOptions = {
     type: urlValue('memory://, redis://host:6379 or nats://host:4222'),
     default: 'memory://',
     description: 'Pub/sub between nodes.',
+  },
+  realtimeBufferLimit: {
+    env: 'BASALT_REALTIME_BUFFER_LIMIT',
+    flag: 'realtime-buffer-limit',
+    type: bytesValue,
+    default: '1MiB',
+    description: 'Unsent data past which a realtime client that stopped reading is cut off.',
+  },
+  realtimeIdleTimeout: {
+    env: 'BASALT_REALTIME_IDLE_TIMEOUT',
+    flag: 'realtime-idle-timeout',
+    type: durationValue,
+    default: '5m',
+    description: 'How long a realtime client without subscriptions stays connected.',
+  },
+  realtimeHeartbeat: {
+    env: 'BASALT_REALTIME_HEARTBEAT',
+    flag: 'realtime-heartbeat',
+    type: durationValue,
+    default: '30s',
+    description: 'Quiet time after which a realtime client gets a keep-alive.',
   },
   webhooksAllowPrivate: {
     env: 'BASALT_WEBHOOKS_ALLOW_PRIVATE',
