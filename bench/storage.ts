@@ -1,0 +1,227 @@
+/**
+ * Storage throughput: upload and download MB/s of 1 MB and 100 MB objects through the
+ * records API (multipart upload, /api/files download) and the S3 API (presigned PUT
+ * and GET), beside a baseline in the same run — a plain node:http server piping the
+ * socket to a file and a file to the socket — and Basalt's peak RSS while moving 1 GB
+ * (uploaded and downloaded through both APIs). Both servers run in their own processes.
+ *
+ *   node bench/storage.ts               # 1 MB ×40, 100 MB ×3, 1 GB once
+ *   node bench/storage.ts --gb 0        # skip the 1 GB run
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { GetObjectCommand, PutObjectCommand, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { startProcessServer, tempDir } from '../test/helpers/process-server.ts';
+
+const { values } = parseArgs({
+  options: { gb: { type: 'string', default: '1' }, small: { type: 'string', default: '40' } },
+});
+
+const BASELINE = `
+const http = require('node:http'); const fs = require('node:fs'); const dir = process.argv[1];
+http.createServer((req, res) => {
+  const file = dir + '/' + encodeURIComponent(req.url);
+  if (req.method === 'PUT') { req.pipe(fs.createWriteStream(file)).on('finish', () => res.end('ok')); return; }
+  fs.createReadStream(file).on('error', () => { res.statusCode = 404; res.end(); }).pipe(res);
+}).listen(0, '127.0.0.1', function () { console.log('listening ' + this.address().port); });`;
+
+function startBaseline(dir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['-e', BASELINE, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve) =>
+    child.stdout!.on('data', (d) => {
+      const port = /listening (\d+)/.exec(String(d))?.[1];
+      if (port) resolve({ child, url: `http://127.0.0.1:${port}` });
+    }),
+  );
+}
+
+/** A body of `size` bytes made on the fly (never held whole by the client). */
+const body = (size: number) => {
+  let left = size;
+  const chunk = Buffer.alloc(1 << 20, 0x5a);
+  return Readable.toWeb(
+    new Readable({
+      read() {
+        if (left <= 0) return void this.push(null);
+        const n = Math.min(left, chunk.length);
+        left -= n;
+        this.push(chunk.subarray(0, n));
+      },
+    }),
+  ) as ReadableStream;
+};
+
+async function drain(response: Response): Promise<number> {
+  let n = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) n += chunk.length;
+  return n;
+}
+
+async function timed(bytes: number, times: number, fn: (i: number) => Promise<void>): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < times; i++) await fn(i);
+  return (bytes * times) / (1 << 20) / ((performance.now() - start) / 1000);
+}
+
+const peakRss = (pid: number) =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+const multipart = (size: number) => {
+  const boundary = 'benchboundary';
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="x.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const stream = Readable.from(
+    (async function* () {
+      yield head;
+      for await (const c of Readable.fromWeb(body(size) as never)) yield c;
+      yield tail;
+    })(),
+  );
+  return {
+    body: Readable.toWeb(stream) as ReadableStream,
+    type: `multipart/form-data; boundary=${boundary}`,
+    length: head.length + size + tail.length,
+  };
+};
+
+async function main() {
+  const basaltDir = tempDir('basalt-bench-storage-');
+  const baseDir = tempDir('basalt-bench-baseline-');
+  const basalt = await startProcessServer(basaltDir, {
+    args: ['--body-limit', '4GiB', '--request-timeout', '0'],
+  });
+  const baseline = await startBaseline(baseDir);
+  const token = await basalt.token();
+  const rssAtStart =
+    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${basalt.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  console.log(`Basalt RSS after start: ${rssAtStart.toFixed(0)} MB`);
+  const json = (path: string, init: RequestInit = {}): Promise<any> =>
+    fetch(`${basalt.url}${path}`, {
+      ...init,
+      headers: { authorization: token, 'content-type': 'application/json', ...init.headers },
+    }).then((r) => r.json());
+  const col = await json('/api/collections', {
+    method: 'POST',
+    body: JSON.stringify({
+      name: 'bench_files',
+      type: 'base',
+      fields: [{ name: 'f', type: 'file', maxSize: 2 ** 31 }],
+    }),
+  });
+  const key = await json('/api/basalt/s3/keys', { method: 'POST', body: JSON.stringify({ name: 'bench' }) });
+  const s3 = new S3Client({
+    endpoint: `${basalt.url}/s3`,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: key,
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: 'bench' }));
+
+  const records = {
+    async up(size: number, i: number) {
+      const m = multipart(size);
+      const r = await fetch(`${basalt.url}/api/collections/bench_files/records`, {
+        method: 'POST',
+        body: m.body,
+        duplex: 'half',
+        headers: { authorization: token, 'content-type': m.type, 'content-length': String(m.length) },
+      } as RequestInit);
+      const rec = (await r.json()) as { id: string; f: string };
+      if (!rec.f) throw new Error(`upload failed: ${JSON.stringify(rec)}`);
+      records.last[size * 1000 + i] = rec;
+    },
+    async down(size: number, i: number) {
+      const rec = records.last[size * 1000 + i];
+      const n = await drain(await fetch(`${basalt.url}/api/files/${col.id}/${rec.id}/${rec.f}`));
+      if (n !== size) throw new Error(`download got ${n} of ${size} bytes`);
+    },
+    last: {} as Record<number, { id: string; f: string }>,
+  };
+  const s3api = {
+    async up(size: number, i: number) {
+      const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: 'bench', Key: `o${size}-${i}` }), {
+        expiresIn: 3600,
+      });
+      const r = await fetch(url, {
+        method: 'PUT',
+        body: body(size),
+        duplex: 'half',
+        headers: { 'content-length': String(size) },
+      } as RequestInit);
+      if (r.status !== 200) throw new Error(`s3 put ${r.status}: ${await r.text()}`);
+    },
+    async down(size: number, i: number) {
+      const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'bench', Key: `o${size}-${i}` }), {
+        expiresIn: 3600,
+      });
+      const n = await drain(await fetch(url));
+      if (n !== size) throw new Error(`s3 get got ${n} of ${size} bytes`);
+    },
+  };
+  const base = {
+    async up(size: number, i: number) {
+      await (
+        await fetch(`${baseline.url}/o${size}-${i}`, {
+          method: 'PUT',
+          body: body(size),
+          duplex: 'half',
+          headers: { 'content-length': String(size) },
+        } as RequestInit)
+      ).text();
+    },
+    async down(size: number, i: number) {
+      await drain(await fetch(`${baseline.url}/o${size}-${i}`));
+    },
+  };
+
+  console.log('object   path        upload MB/s (×baseline)   download MB/s (×baseline)');
+  for (const [size, times] of [
+    [1 << 20, Number(values.small)],
+    [100 << 20, 3],
+  ] as const) {
+    const b = {
+      up: await timed(size, times, (i) => base.up(size, i)),
+      down: await timed(size, times, (i) => base.down(size, i)),
+    };
+    const label = size === 1 << 20 ? '1 MB  ' : '100 MB';
+    console.log(
+      `${label}   baseline    ${b.up.toFixed(0).padStart(6)}                    ${b.down.toFixed(0).padStart(6)}`,
+    );
+    for (const [name, api] of [
+      ['records', records],
+      ['s3', s3api],
+    ] as const) {
+      const up = await timed(size, times, (i) => api.up(size, i));
+      const down = await timed(size, times, (i) => api.down(size, i));
+      console.log(
+        `${label}   ${name.padEnd(10)}  ${up.toFixed(0).padStart(6)} (${(up / b.up).toFixed(2)}×)            ${down.toFixed(0).padStart(6)} (${(down / b.down).toFixed(2)}×)`,
+      );
+    }
+  }
+  console.log(`Basalt peak RSS so far: ${peakRss(basalt.child.pid!).toFixed(0)} MB`);
+  const gb = Number(values.gb);
+  if (gb > 0) {
+    const size = gb * 1024 * (1 << 20);
+    const start = performance.now();
+    await s3api.up(size, 9);
+    await s3api.down(size, 9);
+    await records.up(size, 9);
+    await records.down(size, 9);
+    const seconds = (performance.now() - start) / 1000;
+    console.log(
+      `moved ${gb} GB up and down through both APIs in ${seconds.toFixed(1)} s; Basalt peak RSS ${peakRss(basalt.child.pid!).toFixed(0)} MB (target < 150 MB)`,
+    );
+  }
+  s3.destroy();
+  baseline.child.kill();
+  await basalt.kill();
+  rmSync(basaltDir, { recursive: true, force: true });
+  rmSync(baseDir, { recursive: true, force: true });
+}
+
+await main();
