@@ -145,6 +145,33 @@ describe('realtime over SSE through the SDK', () => {
     await client.collection(posts).unsubscribe();
   });
 
+  test('subscription headers and the realtime context reach the rule', async () => {
+    const gated = await createBase(pb, 'gated', [{ name: 'title', type: 'text' }], {
+      listRule: '@request.context = "realtime" && @request.headers.x_token = "letmein"',
+    });
+    const withHeader = new Inbox();
+    const without = new Inbox();
+    const client = guest();
+    await client
+      .collection(gated.name)
+      .subscribe('*', withHeader.push, { headers: { 'X-Token': 'letmein' } });
+    await client.collection(gated.name).subscribe('*', without.push, { headers: { 'X-Token': 'wrong' } });
+    const marker = new Inbox();
+    await client.realtime.subscribe('gated-marker', marker.push);
+    const record = await pb.collection(gated.name).create({ title: 'gated' });
+    await withHeader.until((e) => e.record.id === record.id, 'the event for the right header');
+    await server.app.realtime.publish('gated-marker', {});
+    await marker.until(() => true, 'the marker');
+    assert.equal(without.items.length, 0);
+    // the same rule over plain HTTP is not in the realtime context
+    const list = await server
+      .client()
+      .collection(gated.name)
+      .getList(1, 1, { headers: { 'X-Token': 'letmein' } });
+    assert.equal(list.totalItems, 0);
+    await client.realtime.unsubscribe();
+  });
+
   test('custom topics: app.realtime.publish reaches subscribers of that topic only', async () => {
     const news = new Inbox();
     const other = new Inbox();
