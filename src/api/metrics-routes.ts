@@ -18,7 +18,7 @@ export function registerMetricsRoutes(server: FastifyInstance, services: ProbeSe
   const { observability } = services;
   server.get('/metrics', async (request, reply) => {
     if (!observability.metricsEnabled)
-      throw new ApiError('not_found', 'Metrics are turned off on this server (--metrics false).');
+      throw new ApiError('not_found', 'Metrics are turned off on this server (--metrics=false).');
     if (!observability.canScrape(request.ip, request.headers.authorization))
       throw new ApiError(
         'forbidden',

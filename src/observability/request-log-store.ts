@@ -36,7 +36,8 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 export class RequestLogStore {
   readonly db: DbDriver;
   readonly #settings: () => LogsSettings;
-  #pending: Array<[string, number, string, string, string]> = [];
+  // entries are kept as given and serialized at flush, keeping ids, dates and JSON off the request path
+  #pending: Array<{ entry: LogEntry; at: number }> = [];
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout;
   #pruneTimer: NodeJS.Timeout;
@@ -59,8 +60,7 @@ export class RequestLogStore {
       this.dropped++;
       return;
     }
-    const now = formatDate(new Date());
-    this.#pending.push([newRecordId(), entry.level, entry.message, JSON.stringify(entry.data), now]);
+    this.#pending.push({ entry, at: Date.now() });
     if (this.#pending.length >= FLUSH_AT) void this.flush();
   }
 
@@ -75,11 +75,13 @@ export class RequestLogStore {
     const batch = this.#pending;
     this.#pending = [];
     await this.db.transaction(async (tx) => {
-      for (const [id, level, message, data, created] of batch)
+      for (const { entry, at } of batch) {
+        const created = formatDate(new Date(at));
         await tx.run(
           `INSERT INTO "_logs" ("id","level","message","data","created","updated") VALUES (?,?,?,?,?,?)`,
-          [id, level, message, data, created, created],
+          [newRecordId(), entry.level, entry.message, JSON.stringify(entry.data), created, created],
         );
+      }
     });
   }
 
