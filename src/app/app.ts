@@ -29,7 +29,7 @@ import { loadHooksDir } from './hooks-loader.ts';
 import { type HooksWatch, watchHooksDir } from './hooks-watch.ts';
 import { recordRoutes, registerAppRoutes } from './route-register.ts';
 import { MailService, smtpSettingsSection } from '../mail/index.ts';
-import { BackupService, backupSettingsSection } from '../backup/index.ts';
+import { BackupService, backupSettingsSection, recoverInterruptedRestore } from '../backup/index.ts';
 import {
   type LogsSettings,
   logsSettingsSection,
@@ -108,6 +108,9 @@ export class BasaltApp extends BasaltFramework {
   async bootstrap(): Promise<void> {
     if (this.#services) return;
     const config = this.config;
+    // a restore that died mid-swap is undone before the database opens (backup/backup-journal.ts)
+    if (await recoverInterruptedRestore(config.dir))
+      this.logger.warn('An interrupted backup restore was rolled back; the data from before it is in place.');
     this.#observability ??= await openObservability(config);
     const db = this.#observability.instrumentDb(
       await openDb(config.databaseUrl, { sync: config.dbSync, logger: this.logger }),

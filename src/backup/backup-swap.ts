@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { beginJournal } from './backup-journal.ts';
 import { DATABASE_NAME, STORAGE_NAME } from './backup-manifest.ts';
 
 /** The live places a restore replaces. */
@@ -32,6 +33,16 @@ export async function swapIn(
   previousDir: string,
 ): Promise<PendingSwap> {
   await mkdir(previousDir, { recursive: true });
+  const lives = ['', '-wal', '-shm', '-journal'].map((suffix) => targets.databasePath + suffix);
+  if (targets.storageDir) lives.push(targets.storageDir);
+  const plan = lives
+    .filter((live) => existsSync(live))
+    .map((live) => ({
+      live,
+      previous: join(previousDir, live === targets.storageDir ? STORAGE_NAME : basename(live)),
+    }));
+  // a crash from here until commit/rollback is undone at the next start (backup-journal.ts)
+  const endJournal = await beginJournal(dirname(previousDir), previousDir, plan);
   const moved: Array<{ from: string; to: string }> = [];
   const move = async (from: string, to: string) => {
     await mkdir(dirname(to), { recursive: true });
@@ -42,23 +53,22 @@ export async function swapIn(
     for (const { from, to } of moved.reverse()) await moveOrCopy(to, from).catch(() => {});
   };
   try {
-    for (const suffix of ['', '-wal', '-shm', '-journal']) {
-      const live = targets.databasePath + suffix;
-      if (existsSync(live)) await move(live, join(previousDir, basename(live)));
-    }
-    if (targets.storageDir && existsSync(targets.storageDir))
-      await move(targets.storageDir, join(previousDir, STORAGE_NAME));
+    for (const { live, previous } of plan) await move(live, previous);
     await move(join(staging, DATABASE_NAME), targets.databasePath);
     const stagedStorage = join(staging, STORAGE_NAME);
     if (targets.storageDir && existsSync(stagedStorage)) await move(stagedStorage, targets.storageDir);
     else if (targets.storageDir) await mkdir(targets.storageDir, { recursive: true });
   } catch (err) {
     await undo();
+    await endJournal();
     throw err;
   }
   return {
     previousDir,
-    commit: () => rm(previousDir, { recursive: true, force: true }),
+    async commit() {
+      await rm(previousDir, { recursive: true, force: true });
+      await endJournal();
+    },
     async rollback() {
       // the new data goes away first, so the old can take its place again
       for (const suffix of ['-wal', '-shm', '-journal'])
@@ -68,6 +78,7 @@ export async function swapIn(
       for (const { from, to } of [...moved].reverse())
         if (!from.startsWith(staging)) await moveOrCopy(to, from);
       await rm(previousDir, { recursive: true, force: true });
+      await endJournal();
     },
   };
 }

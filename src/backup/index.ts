@@ -1,6 +1,7 @@
 /** The public surface of backup/: the service, its store contract and settings. */
 export type { ByteProgress } from './backup-archive.ts';
 export { BackupError, type BackupErrorCode } from './backup-error.ts';
+export { recoverInterruptedRestore } from './backup-journal.ts';
 export type { BackupManifest, ManifestFile } from './backup-manifest.ts';
 export { applyRetention, type RetentionPolicy } from './backup-retention.ts';
 export { type BackupScheduler, localScheduler } from './backup-schedule.ts';
