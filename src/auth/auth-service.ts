@@ -14,6 +14,7 @@ import { authOptions } from './auth-options.ts';
 import { noteSignInOrigin, type SignInOrigin } from './auth-origins.ts';
 import { recordMatchesRule } from './auth-rule.ts';
 import { authSystemCollections } from './auth-system-collections.ts';
+import { PrincipalCache } from './principal-cache.ts';
 import { peekClaims, signAuthToken, verifyAuthToken } from './auth-token.ts';
 import { checkMfa } from './mfa-flow.ts';
 import { CLI_SENT_TO, newOtpCode, storeOtp } from './otp-flow.ts';
@@ -54,7 +55,13 @@ export class AuthService {
       throttle: options.throttle ?? new MemorySignInThrottle(),
     };
     this.superusers = createSuperuserAdmin(db, collections, records);
+    // a changed or deleted auth record (password, tokenKey, email…) drops its cached tokens
+    records.onChange((event) => {
+      if (event.collection.type === 'auth') this.#principals.forget(event.collection.id, String(event.record.id));
+    });
   }
+
+  readonly #principals = new PrincipalCache();
 
   /** Creates `_superusers`, `_otps` and `_mfas` when missing (first start, or an older data dir). */
   async ensureSystemCollections(): Promise<void> {
@@ -73,10 +80,15 @@ export class AuthService {
     if (!claims?.collectionId || typeof claims.id !== 'string') return null;
     const collection = this.deps.collections.registry.byId(claims.collectionId);
     if (collection?.type !== 'auth') return null;
+    const cached = this.#principals.get(token);
+    if (cached) return cached;
     const record = await findAuthRecordById(this.deps.db, collection, claims.id);
     if (!record) return null;
     const verified = await verifyAuthToken(token, collection, String(record.tokenKey));
-    return verified ? { collection, record } : null;
+    if (!verified) return null;
+    const principal = { collection, record };
+    this.#principals.set(token, principal, Number((claims as { exp?: number }).exp ?? 0));
+    return principal;
   }
 
   /**
