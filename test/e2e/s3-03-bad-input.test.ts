@@ -1,0 +1,179 @@
+/**
+ * Bad input on the S3 endpoint, with requests signed by hand (the AWS signer from
+ * `@smithy/signature-v4`, which the AWS SDK itself uses): a body that does not match
+ * its signed hash, a forged aws-chunked chunk signature, a connection cut mid-upload.
+ * None may leave a visible object or a temp file.
+ */
+import assert from 'node:assert/strict';
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { startServer, type TestServer } from '../helpers/server.ts';
+
+/** The hash shape the signer wants: SHA-256, or HMAC-SHA256 when given a secret. */
+class Sha256 {
+  #hash: Hash | Hmac;
+  constructor(secret?: Uint8Array | string) {
+    this.#hash = secret ? createHmac('sha256', secret) : createHash('sha256');
+  }
+  update(data: Uint8Array | string) {
+    this.#hash.update(data);
+  }
+  async digest() {
+    return new Uint8Array(this.#hash.digest());
+  }
+}
+
+describe('S3 endpoint: bad input', () => {
+  let server: TestServer;
+  let s3: S3Client;
+  let signer: SignatureV4;
+  let key: { accessKeyId: string; secretAccessKey: string };
+
+  before(async () => {
+    server = await startServer();
+    const pb = await server.superuser();
+    key = await pb.send('/api/basalt/s3/keys', { method: 'POST', body: { name: 'bad' } });
+    s3 = new S3Client({
+      endpoint: `${server.url}/s3`,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: key,
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'bad' }));
+    signer = new SignatureV4({
+      credentials: key,
+      region: 'us-east-1',
+      service: 's3',
+      sha256: Sha256,
+      uriEscapePath: false,
+    });
+  });
+  after(async () => {
+    s3.destroy();
+    await server.stop();
+  });
+
+  const missing = async (Key: string) =>
+    assert.rejects(
+      s3.send(new HeadObjectCommand({ Bucket: 'bad', Key })),
+      (e: any) => e.$metadata.httpStatusCode === 404,
+    );
+  const tempFiles = () => readdirSync(join(server.dir, 'storage', '.basalt-tmp'));
+
+  async function signedPut(path: string, headers: Record<string, string>, body: string) {
+    const url = new URL(`${server.url}/s3${path}`);
+    const signed = await signer.sign({
+      method: 'PUT',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      query: {},
+      headers: { host: url.host, ...headers },
+      body,
+    });
+    return { signed, url };
+  }
+
+  test('a body that does not match its signed SHA-256 is refused and not stored', async () => {
+    const { signed, url } = await signedPut(
+      '/bad/mismatch',
+      { 'x-amz-content-sha256': createHash('sha256').update('declared').digest('hex') },
+      'actual',
+    );
+    const response = await fetch(url, { method: 'PUT', headers: signed.headers, body: 'actual' });
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /<Code>XAmzContentSHA256Mismatch<\/Code>/);
+    await missing('mismatch');
+    assert.deepEqual(tempFiles(), []);
+  });
+
+  test('aws-chunked: good chunk signatures store the object; a forged one is a 403 and stores nothing', async () => {
+    const payload = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
+    const data = Buffer.from('chunked object body');
+    for (const forge of [false, true]) {
+      const name = forge ? 'forged' : 'chunked';
+      const { signed, url } = await signedPut(
+        `/bad/${name}`,
+        {
+          'x-amz-content-sha256': payload,
+          'content-encoding': 'aws-chunked',
+          'x-amz-decoded-content-length': String(data.length),
+        },
+        '',
+      );
+      const seed = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))![1];
+      const amzDate = String(signed.headers['x-amz-date']);
+      const scope = `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`;
+      const signingKey = await signer.getSigningKey?.(key, 'us-east-1', amzDate.slice(0, 8), 's3');
+      assert.ok(signingKey, 'the signer exposes its key derivation');
+      const chunkSig = (previous: string, chunk: Buffer) =>
+        createHmac('sha256', signingKey!)
+          .update(
+            [
+              'AWS4-HMAC-SHA256-PAYLOAD',
+              amzDate,
+              scope,
+              previous,
+              createHash('sha256').update('').digest('hex'),
+              createHash('sha256').update(chunk).digest('hex'),
+            ].join('\n'),
+          )
+          .digest('hex');
+      const first = forge ? '0'.repeat(64) : chunkSig(seed, data);
+      const last = chunkSig(first, Buffer.alloc(0));
+      const body = Buffer.concat([
+        Buffer.from(`${data.length.toString(16)};chunk-signature=${first}\r\n`),
+        data,
+        Buffer.from(`\r\n0;chunk-signature=${last}\r\n\r\n`),
+      ]);
+      const response = await fetch(url, { method: 'PUT', headers: signed.headers, body });
+      if (forge) {
+        assert.equal(response.status, 403);
+        assert.match(await response.text(), /SignatureDoesNotMatch/);
+        await missing(name);
+      } else {
+        assert.equal(response.status, 200, await response.text());
+        const got = await fetch(
+          await getSignedUrl(
+            s3,
+            new (await import('@aws-sdk/client-s3')).GetObjectCommand({ Bucket: 'bad', Key: name }),
+          ),
+        );
+        assert.equal(await got.text(), data.toString());
+      }
+    }
+    assert.deepEqual(tempFiles(), []);
+  });
+
+  test('a connection cut mid-upload leaves no object and no temp file', async () => {
+    const url = new URL(
+      await getSignedUrl(s3, new PutObjectCommand({ Bucket: 'bad', Key: 'cut' }), { expiresIn: 60 }),
+    );
+    const req = httpRequest(url, { method: 'PUT', headers: { 'content-length': String(4 << 20) } });
+    req.on('error', () => {});
+    req.write(Buffer.alloc(1 << 20, 3));
+    await sleep(200);
+    req.destroy();
+    await sleep(300);
+    await missing('cut');
+    assert.deepEqual(tempFiles(), []);
+  });
+
+  test('keys over 1024 bytes and keys with NUL are refused', async () => {
+    await assert.rejects(s3.send(new PutObjectCommand({ Bucket: 'bad', Key: 'k'.repeat(1025), Body: 'x' })), {
+      name: 'KeyTooLongError',
+    });
+    await assert.rejects(
+      s3.send(new PutObjectCommand({ Bucket: 'bad', Key: 'a\u0000b', Body: 'x' })),
+      (e: any) => e.$metadata.httpStatusCode === 400,
+    );
+  });
+});
