@@ -31,6 +31,7 @@ export function registerRealtimeRoutes(server: FastifyInstance, realtime: Realti
     let id = '';
     const client = realtime.connect(sseTransport(response, () => id));
     id = client.id;
+    client.ip = request.ip;
     request.raw.socket.setNoDelay(true);
     response.on('close', () => realtime.disconnect(client));
     client.transport.send('PB_CONNECT', JSON.stringify({ clientId: client.id }), false);
@@ -38,6 +39,9 @@ export function registerRealtimeRoutes(server: FastifyInstance, realtime: Realti
 
   server.post('/api/realtime', async (request, reply) => {
     const { clientId, subscriptions } = readForm(request.body);
+    // as PocketBase: a guessed client id is of no use from another address
+    const client = realtime.client(clientId);
+    if (client?.ip && client.ip !== request.ip) throw new ApiError('bad_request', 'Invalid realtime client.');
     realtime.setSubscriptions(clientId, subscriptions, request.principal);
     return reply.code(204).send();
   });

@@ -24,6 +24,8 @@ export class RealtimeClient {
   readonly id: string;
   readonly transport: ClientTransport;
   auth: AuthPrincipal | null = null;
+  /** the address the connection came from ('' when unknown), to refuse subscriptions from elsewhere */
+  ip = '';
   subscriptions = new Map<string, Subscription>();
   /** when the client last had no subscriptions (0 while it has some) */
   idleSince = Date.now();

@@ -56,7 +56,8 @@ describe('realtime: WebSocket endpoint, back-pressure, idle timeout, heartbeats'
   const sockets: WebSocket[] = [];
 
   before(async () => {
-    server = await startServer();
+    // trusting the loopback proxy lets a test pose as another address with X-Forwarded-For
+    server = await startServer({ trustedProxies: ['127.0.0.1'] });
     pb = await server.superuser();
     const users = uniqueName('users');
     await pb.collections.create({ name: users, type: 'auth', fields: [] });
@@ -173,6 +174,22 @@ describe('realtime: WebSocket endpoint, back-pressure, idle timeout, heartbeats'
     assert.equal(server.app.realtime.stats().dropped, before + 1);
     const kept = await pb.collection(posts).create({ title: 'kept', public: true });
     await watcher.inbox.until((m) => m.record?.id === kept.id, 'events flow again once there is room');
+  });
+
+  test('subscriptions for a client id from another address are refused', async () => {
+    const sse = await rawSse(server.url);
+    const elsewhere = await http(server.url, 'POST', '/api/realtime', {
+      body: { clientId: sse.clientId, subscriptions: ['x'] },
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
+    assert.equal(elsewhere.status, 400);
+    assert.equal(elsewhere.body.message, 'Invalid realtime client.');
+    assert.equal(server.app.realtime.client(sse.clientId)?.subscriptions.size, 0);
+    const here = await http(server.url, 'POST', '/api/realtime', {
+      body: { clientId: sse.clientId, subscriptions: ['x'] },
+    });
+    assert.equal(here.status, 204);
+    sse.socket.destroy();
   });
 
   test('heartbeats reach quiet clients; a client without subscriptions is dropped when idle', async () => {
