@@ -70,13 +70,15 @@ export class RealtimeService {
     this.#unsubscribe = await this.#o.pubsub.subscribe(TOPICS.all, (_topic, payload) =>
       this.#receive(payload),
     );
+    // the services outlive a closed realtime (restarts): a closed one stays quiet
     this.#o.records.onChange((event) => {
+      if (this.#closed) return;
       this.#o.pubsub.publish(TOPICS.records, encodeMessage(recordMessage(event))).catch((error) => {
         this.#o.logger.warn({ err: error }, 'realtime: could not publish a record event');
       });
     });
     this.#o.collections.onChange((change) => {
-      if (change.collection.type !== 'auth' || change.action === 'create') return;
+      if (this.#closed || change.collection.type !== 'auth' || change.action === 'create') return;
       const secret = change.action === 'delete' ? null : (tokenSecret(change.collection) ?? null);
       const message = encodeMessage({ kind: 'authReset', collectionId: change.collection.id, secret });
       this.#o.pubsub.publish(TOPICS.authReset, message).catch((error) => {
