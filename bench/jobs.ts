@@ -3,6 +3,9 @@
  * (SQLite, in this process) beside BullMQ on the local Redis, measured in the same run
  * with the same job count, concurrency and enqueue pattern. Rounds alternate between
  * the two; the ratio printed is the median of the per-round ratios (target ≥ 1×).
+ * Read it knowing the shapes differ: Basalt enqueues in-process into SQLite (WAL,
+ * synchronous=normal: a commit survives a process crash, not power loss), BullMQ
+ * crosses TCP to Redis for every call (Redis' own persistence settings apply).
  *
  *   node bench/jobs.ts [--jobs 5000] [--concurrency 50] [--rounds 3] [--redis redis://127.0.0.1:6379]
  */
@@ -102,6 +105,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 console.log(
   `jobs bench: ${JOBS} no-op jobs per round, concurrency ${CONCURRENCY}, ${ROUNDS} rounds, enqueue waves of ${WAVE}`,
 );
+console.log(`basalt: in-process SQLite (WAL, synchronous=normal); bullmq: Redis over TCP at ${values.redis}`);
 const ratios: number[] = [];
 const basaltRates: number[] = [];
 const bullRates: number[] = [];
