@@ -191,7 +191,10 @@ export class BackupService {
     }, location);
   }
 
-  /** Applies a retention policy to the archives `select` picks; answers the deleted keys. */
+  /**
+   * Applies a retention policy to the automatic (`@auto_…`) archives, or to all with
+   * `all`; answers the keys deleted (or that would be, with `dryRun`).
+   */
   async prune(
     policy: RetentionPolicy,
     options: { location?: string; all?: boolean; dryRun?: boolean } = {},

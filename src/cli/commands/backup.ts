@@ -76,6 +76,11 @@ async function prune({ io, flags, loadConfig }: CommandContext): Promise<number>
       keepDaily: count(flags['keep-daily'], settings.cronKeepDaily, 'keep-daily'),
       keepWeekly: count(flags['keep-weekly'], settings.cronKeepWeekly, 'keep-weekly'),
     };
+    if (policy.keepLast + policy.keepDaily + policy.keepWeekly === 0)
+      throw new UsageError(
+        'This policy keeps no backup at all: give --keep-last, --keep-daily or --keep-weekly a number above 0.',
+        'basalt backup prune',
+      );
     const options = {
       location: storeFlag(flags),
       all: flags.all === true,
