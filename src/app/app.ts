@@ -122,6 +122,7 @@ export class BasaltApp extends BasaltFramework {
     });
     this.jobs.open(db, this.logger);
     this.cron.open(db, this.logger);
+    this.#observability.watchJobs(db);
     const collections = new CollectionsService({
       db,
       migrationsDir: config.migrationsDir,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DbDriver } from '../db/index.ts';
 import { instrumentDb } from './db-instrument.ts';
 import { instrumentHttp } from './http-instrument.ts';
+import { registerJobsMetrics } from './jobs-metrics.ts';
 import { LogsQuery } from './logs-query.ts';
 import { type LogsSettings, logsSettingsSection } from './logs-settings.ts';
 import { createMetricsAccess } from './metrics-access.ts';
@@ -51,6 +52,11 @@ export class Observability {
     // with neither metrics nor tracing there is nothing to observe: the driver stays bare
     if (!this.metricsEnabled && !this.tracing.enabled) return db;
     return instrumentDb(db, this.metrics, this.tracing);
+  }
+
+  /** Job queue gauges (by state, retrying, lag) read from the jobs table at scrape time. */
+  watchJobs(db: DbDriver): void {
+    if (this.metricsEnabled) registerJobsMetrics(this.metrics, db);
   }
 
   /** Opens the request log database (`url`, e.g. `sqlite:///data/auxiliary.db`) with live settings. */

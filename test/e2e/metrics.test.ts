@@ -96,6 +96,30 @@ describe('/metrics', () => {
     );
   });
 
+  test('job gauges move when jobs are queued, fail and die', async () => {
+    const jobs = server.app.jobs;
+    const before = await scrape(server.url);
+    await jobs.enqueue('metrics-waiting', { n: 1 });
+    await jobs.enqueue('metrics-waiting', { n: 2 });
+    const queued = await scrape(server.url);
+    assert.equal(
+      sample(queued, 'basalt_jobs', { queue: 'metrics-waiting', state: 'queued' }) -
+        sample(before, 'basalt_jobs', { queue: 'metrics-waiting', state: 'queued' }),
+      2,
+    );
+    assert.ok(queued.includes('basalt_jobs_lag_seconds{queue="metrics-waiting"}'));
+    jobs.handle('metrics-failing', async () => {
+      throw new Error('always fails');
+    });
+    await jobs.enqueue('metrics-failing', {}, { maxAttempts: 1 });
+    let dead = 0;
+    for (let i = 0; i < 50 && dead === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      dead = sample(await scrape(server.url), 'basalt_jobs', { queue: 'metrics-failing', state: 'dead' });
+    }
+    assert.equal(dead, 1);
+  });
+
   test('promtool check metrics passes on the live output', async (t) => {
     const probe = spawnSync('promtool', ['--version']);
     if (probe.error) {
