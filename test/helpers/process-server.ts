@@ -95,7 +95,7 @@ export async function startProcessServer(
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 15s:\n${out}\n${err}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60s:\n${out}\n${err}`)), 60_000);
     const onData = () => {
       const match = /Server started at (http:\/\/\S+)/.exec(out);
       if (!match) return;
