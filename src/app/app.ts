@@ -331,6 +331,9 @@ export class BasaltApp extends BasaltFramework {
   async #startRealtime(): Promise<RealtimeService> {
     if (this.#realtime) return this.#realtime;
     this.#pubsub = await openPubSub(this.config.pubsubUrl);
+    const pubsub = this.#pubsub;
+    // readiness: a publish is a round trip to Redis/NATS (instant in memory)
+    this.observability.readiness.add('pubsub', () => pubsub.publish('basalt.readiness', new Uint8Array(0)));
     const { db, collections, records, auth } = this.services;
     const realtime = new RealtimeService({
       db,

@@ -33,6 +33,7 @@ const NOT_STORED = new Set(['/metrics', '/api/basalt/live', '/api/basalt/ready',
  */
 export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentOptions): void {
   const observe = options.metrics ? requestMetrics(options.metrics) : null;
+  if (options.metrics) countOpenRequests(server, options.metrics);
   if (options.tracing.enabled) traceRequests(server, options.tracing);
   server.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -73,6 +74,31 @@ function requestMetrics(metrics: MetricsService) {
     child.count.inc();
     child.time.observe(seconds);
   };
+}
+
+/**
+ * Requests being answered right now, and open realtime (SSE) connections: a realtime
+ * subscription is one long request to `/api/realtime`, so in-flight counting covers it.
+ */
+function countOpenRequests(server: FastifyInstance, metrics: MetricsService): void {
+  const inFlight = metrics.gauge({ name: 'http_requests_in_flight', help: 'Requests being answered now.' });
+  const realtime = metrics.gauge({ name: 'realtime_connections', help: 'Open realtime (SSE) connections.' });
+  const isRealtime = (request: FastifyRequest) =>
+    request.method === 'GET' && request.routeOptions.url === '/api/realtime';
+  // an aborted request may reach both hooks below; it is counted down once
+  const open = new WeakSet<FastifyRequest>();
+  server.addHook('onRequest', async (request) => {
+    open.add(request);
+    inFlight.inc();
+    if (isRealtime(request)) realtime.inc();
+  });
+  const done = async (request: FastifyRequest) => {
+    if (!open.delete(request)) return;
+    inFlight.dec();
+    if (isRealtime(request)) realtime.dec();
+  };
+  server.addHook('onResponse', done);
+  server.addHook('onRequestAbort', done);
 }
 
 declare module 'fastify' {

@@ -23,6 +23,8 @@ test('readiness checks the database and names each check', async () => {
   const db = ready.body.checks.find((c: { name: string }) => c.name === 'database');
   assert.equal(db.ok, true);
   assert.equal(typeof db.ms, 'number');
+  const pubsub = ready.body.checks.find((c: { name: string }) => c.name === 'pubsub');
+  assert.equal(pubsub?.ok, true, 'the pub/sub engine is checked too');
   const health = await http(server.url, 'GET', '/api/health');
   assert.equal(health.status, 200);
 });

@@ -120,6 +120,24 @@ describe('/metrics', () => {
     assert.equal(dead, 1);
   });
 
+  test('open realtime connections are counted, and counted down when they close', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/api/realtime`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    await reader.read(); // PB_CONNECT: the connection is established
+    assert.equal(sample(await scrape(server.url), 'basalt_realtime_connections'), 1);
+    controller.abort();
+    await reader.cancel().catch(() => {});
+    let open = 1;
+    for (let i = 0; i < 30 && open !== 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      open = sample(await scrape(server.url), 'basalt_realtime_connections');
+    }
+    assert.equal(open, 0);
+    // the scrape itself is the one request in flight
+    assert.equal(sample(await scrape(server.url), 'basalt_http_requests_in_flight'), 1);
+  });
+
   test('promtool check metrics passes on the live output', async (t) => {
     const probe = spawnSync('promtool', ['--version']);
     if (probe.error) {
