@@ -128,7 +128,8 @@ export class SettingsService {
         problems[name] = fieldError('validation_invalid_object', 'Must be an object.');
         continue;
       }
-      const merged = { ...next[name], ...this.#keepSecrets(section, next[name], value) };
+      // nested objects merge key by key, as PocketBase decodes a patch onto the stored settings
+      const merged = mergeDeep(next[name], this.#keepSecrets(section, next[name], value));
       const errors = section.validate(merged);
       if (errors) problems[name] = errors;
       next[name] = merged;
@@ -175,7 +176,10 @@ export class SettingsService {
 }
 
 /** The object holding a dotted option (`s3.secret` → the `s3` object), or undefined. */
-function ownerOf(root: Record<string, unknown> | undefined, path: string): Record<string, unknown> | undefined {
+function ownerOf(
+  root: Record<string, unknown> | undefined,
+  path: string,
+): Record<string, unknown> | undefined {
   let node: unknown = root;
   for (const part of path.split('.').slice(0, -1)) node = isPlainObject(node) ? node[part] : undefined;
   return isPlainObject(node) ? node : undefined;
@@ -183,4 +187,12 @@ function ownerOf(root: Record<string, unknown> | undefined, path: string): Recor
 
 function leafOf(path: string): string {
   return path.slice(path.lastIndexOf('.') + 1);
+}
+
+/** `patch` laid over `base`: plain objects merge recursively, anything else replaces. */
+function mergeDeep(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch))
+    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? mergeDeep(out[key], value) : value;
+  return out;
 }

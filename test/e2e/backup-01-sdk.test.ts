@@ -142,6 +142,14 @@ test('the backups settings take PocketBase’s shape and keep the S3 secret', as
   assert.equal(after.backups.cron, '0 3 * * *');
   assert.equal(after.backups.s3.secret, '', 'the secret is never answered');
   assert.equal((server.app.services.settings.get().backups as any).s3.secret, 'shh', 'but it is stored');
+  // a partial patch of a nested object keeps its other options, as PocketBase does
+  await pb.settings.update({ backups: { s3: { forcePathStyle: false } } });
+  const partial = (await pb.settings.getAll()).backups.s3;
+  assert.deepEqual(
+    [partial.bucket, partial.endpoint, partial.forcePathStyle],
+    ['b', 'http://127.0.0.1:1', false],
+  );
+  assert.equal((server.app.services.settings.get().backups as any).s3.secret, 'shh');
   const bad = await expectApiError(pb.settings.update({ backups: { cron: 'not a cron' } }), 400);
   assertProblem(bad.data, 'backups.cron', 'validation_invalid_cron');
   const noKeep = await expectApiError(
