@@ -17,7 +17,12 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { startProcessServer, tempDir } from '../test/helpers/process-server.ts';
 
 const { values } = parseArgs({
-  options: { gb: { type: 'string', default: '1' }, small: { type: 'string', default: '40' } },
+  options: {
+    gb: { type: 'string', default: '1' },
+    small: { type: 'string', default: '40' },
+    // e.g. --node-options=--max-semi-space-size=2: V8's young generation is most of the RSS growth under streaming
+    'node-options': { type: 'string', default: '' },
+  },
 });
 
 const BASELINE = `
@@ -94,6 +99,7 @@ async function main() {
   const baseDir = tempDir('basalt-bench-baseline-');
   const basalt = await startProcessServer(basaltDir, {
     args: ['--body-limit', '4GiB', '--request-timeout', '0'],
+    env: values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {},
   });
   const baseline = await startBaseline(baseDir);
   const token = await basalt.token();
