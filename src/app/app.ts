@@ -152,7 +152,7 @@ export class BasaltApp extends BasaltFramework {
     const auth = new AuthService(db, collections, records, { mail, settings });
     await auth.ensureSystemCollections();
     const webhooks = new WebhooksService({ db, jobs: this.jobs, records, registry: collections.registry, allowPrivate: config.webhooksAllowPrivate, logger: this.logger });
-    const storage = await startStorage({ url: config.storageUrl, s3Prefix: config.s3Prefix, db, records, logger: this.logger });
+    const storage = await startStorage({ url: config.storageUrl, s3Prefix: config.s3Prefix, db, records, collections, logger: this.logger });
     this.#services = { jobs: this.jobs, cron: this.cron, webhooks, db, collections, records, auth, apiKeys: new ApiKeysService(db), settings, mail, storage, backups: new BackupService({ config, settings, db }) };
     await this.triggerBootstrap();
   }

@@ -14,6 +14,10 @@ export interface StartStorageOptions {
   s3Prefix: string;
   db: DbDriver;
   records: RecordsService;
+  /** schema changes: a deleted collection's files go with it */
+  collections?: {
+    onChange(listener: (change: { action: string; collection: { id: string } }) => void): void;
+  };
   logger: Logger;
 }
 
@@ -33,6 +37,17 @@ export async function startStorage(options: StartStorageOptions): Promise<Storag
         'could not remove released files; the orphan sweep will',
       ),
     );
+  });
+  options.collections?.onChange((change) => {
+    if (change.action !== 'delete') return;
+    storage
+      .removePrefix(`${change.collection.id}/`)
+      .catch((error) =>
+        logger.warn(
+          { err: error, collection: change.collection.id },
+          "could not remove a deleted collection's files; the orphan sweep will",
+        ),
+      );
   });
   return storage;
 }

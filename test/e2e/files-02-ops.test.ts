@@ -95,6 +95,16 @@ describe('storage operations', () => {
     await expectApiError(server.client().send('/api/basalt/storage/usage', {}), 401);
   });
 
+  test('deleting a collection removes its files after the commit', async () => {
+    const gone = await createBase(pb, 'opsgone', [{ name: 'f', type: 'file' }]);
+    await pb.collection(gone.name).create({ f: new File(['bye'], 'bye.txt') });
+    const folder = join(server.dir, 'storage', gone.id);
+    assert.ok(existsSync(folder));
+    await pb.collections.delete(gone.id);
+    for (let i = 0; i < 50 && existsSync(folder); i++) await sleep(20);
+    assert.equal(existsSync(folder), false);
+  });
+
   test('a body over the limit is refused with 413 before it is read', async () => {
     // body limit 2 MiB + one file of at most 1 MiB: a 4 MiB body is over what the collection allows
     const small = await createBase(pb, 'opssmall', [{ name: 'f', type: 'file', maxSize: 1 << 20 }]);
