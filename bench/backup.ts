@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDb } from '../src/db/index.ts';
 
-const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
 const { values } = parseArgs({
   options: {
     mb: { type: 'string', default: process.env.BENCH_BACKUP_MB ?? '1024' },
