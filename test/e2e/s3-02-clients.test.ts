@@ -73,7 +73,7 @@ async function makeTree(dir: string): Promise<void> {
   });
 }
 
-describe('S3 endpoint with awscli, s3cmd and rclone', { timeout: 600_000 }, () => {
+describe('S3 endpoint with awscli, s3cmd and rclone', { timeout: 600_000, concurrency: true }, () => {
   let server: TestServer;
   let work: string;
   let source: string;
