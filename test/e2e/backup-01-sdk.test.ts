@@ -94,11 +94,11 @@ test('pb.backups.upload takes an archive back; a non-archive or a taken name is 
   const token = await pb.files.getToken();
   const bytes = await (await fetch(pb.backups.getDownloadURL(token, 'to_upload.tar.gz'))).arrayBuffer();
   await pb.backups.delete('to_upload.tar.gz');
-  await pb.backups.upload({ file: new File([bytes], 'uploaded.tar.gz') });
+  await pb.backups.upload({ file: new File([new Uint8Array(bytes)], 'uploaded.tar.gz') });
   const item = (await pb.backups.getFullList()).find((b) => b.key === 'uploaded.tar.gz');
   assert.equal(item?.size, bytes.byteLength);
   await server.app.services.backups.verify('uploaded.tar.gz'); // the uploaded archive is whole
-  const taken = await expectApiError(pb.backups.upload({ file: new File([bytes], 'uploaded.tar.gz') }), 400);
+  const taken = await expectApiError(pb.backups.upload({ file: new File([new Uint8Array(bytes)], 'uploaded.tar.gz') }), 400);
   assertProblem(taken.data, 'file', 'validation_backup_name_exists');
   const notGzip = await expectApiError(
     pb.backups.upload({ file: new File(['plain text'], 'notes.tar.gz') }),
