@@ -1,4 +1,4 @@
-import { type DbDriver, openDb } from '../db/index.ts';
+import { type DbDriver, openDb, type SqlValue } from '../db/index.ts';
 import { newRecordId } from '../lib/random.ts';
 import { formatDate } from '../lib/time.ts';
 import type { LogsSettings } from './logs-settings.ts';
@@ -23,7 +23,8 @@ CREATE INDEX IF NOT EXISTS "_logs_idx_created" ON "_logs" ("created");
 CREATE INDEX IF NOT EXISTS "_logs_idx_level" ON "_logs" ("level")`;
 
 const FLUSH_EVERY_MS = 1000;
-const FLUSH_AT = 500;
+const FLUSH_AT = 2000;
+const ROWS_PER_INSERT = 100;
 /** entries held while the log database is slow; past this, new ones are dropped and counted */
 const MAX_PENDING = 20_000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
@@ -31,7 +32,7 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 /**
  * Request logs in their own SQLite file (`<dir>/auxiliary.db`), so log writes never
  * queue behind application writes. Entries are buffered and written in one transaction
- * per second (or per 500), off the request path; old ones are pruned hourly.
+ * per second (or per 2,000), off the request path; old ones are pruned hourly.
  */
 export class RequestLogStore {
   readonly db: DbDriver;
@@ -74,12 +75,25 @@ export class RequestLogStore {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
+    // multi-row INSERTs: one statement per 100 entries instead of one per entry
     await this.db.transaction(async (tx) => {
-      for (const { entry, at } of batch) {
-        const created = formatDate(new Date(at));
+      for (let from = 0; from < batch.length; from += ROWS_PER_INSERT) {
+        const rows = batch.slice(from, from + ROWS_PER_INSERT);
+        const params: SqlValue[] = [];
+        for (const { entry, at } of rows) {
+          const created = formatDate(new Date(at));
+          params.push(
+            newRecordId(),
+            entry.level,
+            entry.message,
+            JSON.stringify(entry.data),
+            created,
+            created,
+          );
+        }
         await tx.run(
-          `INSERT INTO "_logs" ("id","level","message","data","created","updated") VALUES (?,?,?,?,?,?)`,
-          [newRecordId(), entry.level, entry.message, JSON.stringify(entry.data), created, created],
+          `INSERT INTO "_logs" ("id","level","message","data","created","updated") VALUES ${rows.map(() => '(?,?,?,?,?,?)').join(',')}`,
+          params,
         );
       }
     });
