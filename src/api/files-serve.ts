@@ -40,7 +40,7 @@ export async function serveObject(
   if (range === 'unsatisfiable') {
     return reply.code(416).header('content-range', `bytes */${info.size}`).send();
   }
-  if (request.method === 'HEAD') return reply.header('content-length', info.size).send();
+  // HEAD goes through the same path: Node sends no body for HEAD, and the length stays the real one
   const object = await storage.driver.get(key, range ?? undefined);
   if (!object) throw new ApiError('not_found');
   if (range) {

@@ -183,6 +183,9 @@ describe('SDK: file fields', () => {
     assert.equal(await tail.text(), '789');
     const bad = await fetch(url, { headers: { range: 'bytes=50-60' } });
     assert.equal(bad.status, 416);
+    const head = await fetch(url, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), '10', 'HEAD tells the real length');
     const full = await fetch(url);
     const etag = full.headers.get('etag')!;
     assert.ok(etag);
