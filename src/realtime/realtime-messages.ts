@@ -30,6 +30,14 @@ export type BusMessage =
    */
   | { kind: 'authReset'; collectionId: string; secret: string | null };
 
+/** A record change as it travels on the bus. */
+export type RecordBusMessage = Extract<BusMessage, { kind: 'record' }>;
+
+/** The JSON text of a message's data (`null` for nothing). */
+export function toJson(data: unknown): string {
+  return JSON.stringify(data ?? null);
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

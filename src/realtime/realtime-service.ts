@@ -2,16 +2,23 @@ import type { AuthService } from '../auth/auth-service.ts';
 import type { DbDriver } from '../db/driver.ts';
 import type { Collection } from '../data/collection-types.ts';
 import type { CollectionsService } from '../data/collections/collections-service.ts';
-import type { AuthPrincipal, RecordContext } from '../data/records/record-context.ts';
-import type { RecordDeps } from '../data/records/record-deps.ts';
+import type { AuthPrincipal } from '../data/records/record-context.ts';
 import type { RecordsService } from '../data/records/records-service.ts';
 import { ApiError } from '../lib/errors.ts';
 import { randomString } from '../lib/random.ts';
 import type { PubSubDriver } from '../pubsub/index.ts';
-import { canSee, shapeRecord } from './realtime-access.ts';
 import { type ClientTransport, RealtimeClient } from './realtime-client.ts';
-import { type BusMessage, decodeMessage, encodeMessage, recordMessage, TOPICS } from './realtime-messages.ts';
-import { parseSubscription, type Subscription } from './subscription.ts';
+import {
+  type BusMessage,
+  decodeMessage,
+  encodeMessage,
+  type RecordBusMessage,
+  recordMessage,
+  TOPICS,
+  toJson,
+} from './realtime-messages.ts';
+import { fanOutRecord } from './record-fanout.ts';
+import { parseSubscription } from './subscription.ts';
 
 /** Tunables; the defaults follow PocketBase where it has one. */
 export interface RealtimeSettings {
@@ -34,8 +41,6 @@ export interface RealtimeServiceOptions {
   logger: { debug(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   settings?: Partial<RealtimeSettings>;
 }
-
-type RecordBusMessage = Extract<BusMessage, { kind: 'record' }>;
 
 /**
  * Realtime subscriptions. Record changes committed on any node and custom messages
@@ -211,68 +216,9 @@ export class RealtimeService {
   }
 
   async #deliverRecord(message: RecordBusMessage): Promise<void> {
-    const collection = this.#o.collections.registry.byId(message.collectionId);
-    if (!collection) return;
-    if (collection.type === 'auth' && message.action !== 'create') this.#refreshAuth(collection, message);
-    // clients with the same auth and options get the same bytes: check, shape and serialize once
-    const shared = new Map<string, Promise<string | null>>();
-    const sends: Promise<void>[] = [];
-    for (const client of this.#clients.values()) {
-      for (const sub of client.subscriptions.values()) {
-        if (!matches(sub, collection, String(message.record.id))) continue;
-        const view = sub.record?.recordId != null;
-        const key = `${client.authKey()}|${view}|${sub.key.slice(sub.topic.length)}`;
-        let visible = shared.get(key);
-        if (!visible) {
-          visible = this.#visibleRecord(collection, message, this.#context(client, sub), view).then(
-            (record) => (record === null ? null : toJson({ action: message.action, record })),
-          );
-          shared.set(key, visible);
-        }
-        sends.push(
-          visible.then((json) => {
-            if (json !== null && !client.closed) this.#send(client, sub.key, json, true);
-          }),
-        );
-      }
-    }
-    await Promise.all(sends);
-  }
-
-  /** The shaped record when the client may see it, else null. */
-  async #visibleRecord(
-    collection: Collection,
-    message: RecordBusMessage,
-    ctx: RecordContext,
-    view: boolean,
-  ): Promise<unknown> {
-    const rule = view ? collection.viewRule : collection.listRule;
-    const deps: RecordDeps = {
-      db: this.#o.db,
-      registry: this.#o.collections.registry,
-      limits: this.#o.records.limits,
-    };
-    const ok = await canSee(deps, collection, rule, message.record, ctx, message.action === 'delete');
-    return ok ? shapeRecord(this.#o.records, collection, message.record, ctx) : null;
-  }
-
-  #context(client: RealtimeClient, sub: Subscription): RecordContext {
-    return this.#o.auth.contextFor(client.auth, {
-      query: sub.options.query,
-      headers: sub.options.headers,
-      method: 'GET',
-      context: 'realtime',
-    });
-  }
-
-  /** A changed auth record updates its clients; a deleted one or a new tokenKey signs them out. */
-  #refreshAuth(collection: Collection, message: RecordBusMessage): void {
-    for (const client of this.#clients.values()) {
-      const auth = client.auth;
-      if (!auth || auth.collection.id !== collection.id || auth.record.id !== message.record.id) continue;
-      const revoked = message.action === 'delete' || auth.record.tokenKey !== message.record.tokenKey;
-      client.auth = revoked ? null : { collection, record: message.record };
-    }
+    await fanOutRecord(this.#o, this.#clients.values(), message, (client, name, json) =>
+      this.#send(client, name, json, true),
+    );
   }
 
   #send(client: RealtimeClient, name: string, json: string, isRecord = false): void {
@@ -310,16 +256,6 @@ export class RealtimeService {
 /** The secret an auth collection signs auth tokens with. */
 function tokenSecret(collection: Collection): string | undefined {
   return (collection.authToken as { secret?: string } | undefined)?.secret;
-}
-
-function toJson(data: unknown): string {
-  return JSON.stringify(data ?? null);
-}
-
-function matches(sub: Subscription, collection: Collection, recordId: string): boolean {
-  const target = sub.record;
-  if (!target || (target.collection !== collection.name && target.collection !== collection.id)) return false;
-  return target.recordId === null || target.recordId === recordId;
 }
 
 function sameAuth(a: AuthPrincipal, b: AuthPrincipal | null): boolean {
