@@ -55,8 +55,11 @@ function disk(): Subject {
   const dir = mkdtempSync(join(tmpdir(), 'basalt-storage-'));
   return {
     open: () => openStorage(`file://${dir}`),
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-    leftovers: () => readdirSync(join(dir, '.basalt-tmp')),
+    cleanup: async () => {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(`${dir}.basalt-tmp`, { recursive: true, force: true });
+    },
+    leftovers: () => readdirSync(`${dir}.basalt-tmp`),
   };
 }
 

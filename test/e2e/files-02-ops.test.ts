@@ -142,7 +142,7 @@ describe('storage operations', () => {
       before,
       'no record folder appeared',
     );
-    assert.deepEqual(readdirSync(join(server.dir, 'storage', '.basalt-tmp')), [], 'temp files cleaned');
+    assert.deepEqual(readdirSync(join(server.dir, 'storage.basalt-tmp')), [], 'temp files cleaned');
   });
 });
 

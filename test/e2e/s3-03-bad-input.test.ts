@@ -73,7 +73,7 @@ describe('S3 endpoint: bad input', () => {
       s3.send(new HeadObjectCommand({ Bucket: 'bad', Key })),
       (e: any) => e.$metadata.httpStatusCode === 404,
     );
-  const tempFiles = () => readdirSync(join(server.dir, 'storage', '.basalt-tmp'));
+  const tempFiles = () => readdirSync(join(server.dir, 'storage.basalt-tmp'));
 
   async function signedPut(path: string, headers: Record<string, string>, body: string) {
     const url = new URL(`${server.url}/s3${path}`);

@@ -1,8 +1,11 @@
 /**
  * The local filesystem driver: one file per object under a root directory. Writes go
- * to a temp file in `<root>/.basalt-tmp` (same filesystem), are flushed to disk, then
- * renamed over the target, so readers never see a partial object and a crash leaves at
- * most a temp file, which the next start removes.
+ * to a temp file in `<root>.basalt-tmp` beside the root (or `<root>/.basalt-tmp` when
+ * the root is a mount point or its parent is read-only: rename must stay on one
+ * filesystem), are flushed to disk, then renamed over the target, so readers never see
+ * a partial object and a crash leaves at most a temp file, which the next start removes.
+ * Keeping temp files outside the root keeps them out of anything that walks it (backups
+ * hard-link the tree: a temp file linked there and renamed meanwhile would appear twice).
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -26,9 +29,23 @@ const TMP = '.basalt-tmp';
 /** Opens the disk driver at `root` (created when missing); stale temp files are removed. */
 export async function openDiskStorage(root: string): Promise<StorageDriver> {
   const abs = resolve(root);
+  await mkdir(abs, { recursive: true });
   await rm(join(abs, TMP), { recursive: true, force: true });
-  await mkdir(join(abs, TMP), { recursive: true });
-  return new DiskStorage(abs);
+  return new DiskStorage(abs, await tempDirFor(abs));
+}
+
+/** A fresh temp folder on the root's filesystem, beside the root when possible. */
+async function tempDirFor(root: string): Promise<string> {
+  const beside = `${root}${TMP}`;
+  try {
+    await rm(beside, { recursive: true, force: true });
+    await mkdir(beside, { recursive: true });
+    if ((await stat(beside)).dev === (await stat(root)).dev) return beside;
+    await rm(beside, { recursive: true, force: true });
+  } catch {}
+  const inside = join(root, TMP);
+  await mkdir(inside, { recursive: true });
+  return inside;
 }
 
 const isMissing = (error: unknown) =>
@@ -37,9 +54,11 @@ const isMissing = (error: unknown) =>
 class DiskStorage implements StorageDriver {
   readonly capabilities = { metadata: false };
   readonly #root: string;
+  readonly #tmp: string;
 
-  constructor(root: string) {
+  constructor(root: string, tmp: string) {
     this.#root = root;
+    this.#tmp = tmp;
   }
 
   /** The file path of a key; refuses any key that could land outside the root. */
@@ -61,7 +80,7 @@ class DiskStorage implements StorageDriver {
 
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<StorageObjectInfo> {
     const path = this.#path(key);
-    const tmp = join(this.#root, TMP, randomUUID());
+    const tmp = join(this.#tmp, randomUUID());
     try {
       await pipeline(
         body,
@@ -147,7 +166,7 @@ class DiskStorage implements StorageDriver {
   async copy(from: string, to: string): Promise<StorageObjectInfo | null> {
     const source = this.#path(from);
     const target = this.#path(to);
-    const tmp = join(this.#root, TMP, randomUUID());
+    const tmp = join(this.#tmp, randomUUID());
     try {
       await copyFile(source, tmp);
       await renameInto(tmp, target);
