@@ -23,6 +23,8 @@ interface OtlpSpan {
 // a real OTLP/HTTP receiver: the exporter POSTs JSON to /v1/traces
 const spans: OtlpSpan[] = [];
 const paths: string[] = [];
+const outbound: string[] = [];
+let receiverUrl = '';
 let receiver: Server;
 let app: BasaltApp;
 let url: string;
@@ -36,6 +38,10 @@ before(async () => {
       body += chunk;
     });
     req.on('end', () => {
+      if (req.url !== '/v1/traces') {
+        outbound.push(String(req.headers.traceparent ?? ''));
+        return void res.writeHead(204).end();
+      }
       paths.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
       const payload = JSON.parse(body);
       for (const rs of payload.resourceSpans ?? [])
@@ -45,6 +51,7 @@ before(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  receiverUrl = endpoint;
   dir = mkdtempSync(join(tmpdir(), 'basalt-tracing-'));
   const logger = createLogger({
     level: 'info',
@@ -159,4 +166,20 @@ test('request log lines carry the trace id', async () => {
   const line = lines.find((l) => l.includes('"msg":"request"') && l.includes(traceId));
   assert.ok(line, 'the request line has the trace id');
   assert.equal(JSON.parse(line).traceId, traceId);
+});
+
+test('outbound calls through tracing.fetch are client spans that pass the trace on', async () => {
+  const tracing = app.observability.tracing;
+  const traceId = await tracing.span('webhook.deliver', {}, async () => {
+    const response = await tracing.fetch(`${receiverUrl}/hook`, { method: 'POST', body: '{}' });
+    assert.equal(response.status, 204);
+    return tracing.activeTraceId();
+  });
+  assert.ok(traceId);
+  const trace = await spansOf(traceId, 2);
+  const client = trace.find((s) => s.name === 'HTTP POST');
+  assert.ok(client, `no client span among ${JSON.stringify(trace.map((s) => s.name))}`);
+  assert.equal(client.kind, 3);
+  // the called service received the trace id and the client span as parent
+  assert.equal(outbound.at(-1), `00-${traceId}-${client.spanId}-01`);
 });
