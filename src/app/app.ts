@@ -349,6 +349,7 @@ export class BasaltApp extends BasaltFramework {
       },
     });
     await realtime.start();
+    this.observability.watchRealtime(() => realtime.stats());
     this.#realtime = realtime;
     return realtime;
   }

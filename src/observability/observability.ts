@@ -11,6 +11,15 @@ import { Readiness } from './readiness.ts';
 import { openRequestLogStore, type RequestLogStore } from './request-log-store.ts';
 import { openTracing, Tracing } from './tracing.ts';
 
+/** The realtime service's figures (`RealtimeService.stats()`), typed here by shape. */
+export interface RealtimeFigures {
+  clients: number;
+  subscriptions: number;
+  backlog: number;
+  dropped: number;
+  cutOff: number;
+}
+
 /** What observability needs from the configuration. */
 export interface ObservabilityOptions {
   /** OTLP/HTTP endpoint for traces; null or empty turns tracing off */
@@ -57,6 +66,20 @@ export class Observability {
   /** Job queue gauges (by state, retrying, lag) read from the jobs table at scrape time. */
   watchJobs(db: DbDriver): void {
     if (this.metricsEnabled) registerJobsMetrics(this.metrics, db);
+  }
+
+  /** Realtime gauges read at scrape time from the realtime service's own figures. */
+  watchRealtime(stats: () => RealtimeFigures): void {
+    if (!this.metricsEnabled) return;
+    const figures: [keyof RealtimeFigures, string, string][] = [
+      ['clients', 'realtime_clients', 'Realtime clients (SSE and WebSocket) connected to this node.'],
+      ['subscriptions', 'realtime_subscriptions', 'Subscriptions held by those clients.'],
+      ['backlog', 'realtime_backlog', 'Realtime messages waiting to be delivered.'],
+      ['dropped', 'realtime_dropped_messages', 'Messages dropped since start because the backlog was full.'],
+      ['cutOff', 'realtime_cut_off_clients', 'Clients disconnected since start for falling too far behind.'],
+    ];
+    for (const [key, name, help] of figures)
+      this.metrics.gauge({ name, help, collect: (g) => g.set(stats()[key]) });
   }
 
   /** Opens the request log database (`url`, e.g. `sqlite:///data/auxiliary.db`) with live settings. */

@@ -125,7 +125,9 @@ describe('/metrics', () => {
     const response = await fetch(`${server.url}/api/realtime`, { signal: controller.signal });
     const reader = response.body!.getReader();
     await reader.read(); // PB_CONNECT: the connection is established
-    assert.equal(sample(await scrape(server.url), 'basalt_realtime_connections'), 1);
+    const connected = await scrape(server.url);
+    assert.equal(sample(connected, 'basalt_realtime_connections'), 1);
+    assert.equal(sample(connected, 'basalt_realtime_clients'), 1, 'the realtime service counts the client too');
     controller.abort();
     await reader.cancel().catch(() => {});
     let open = 1;
