@@ -4,12 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerBackupRoutes } from '../api/backups-routes.ts';
 import { registerApi } from '../api/index.ts';
+import { registerLogsRoutes } from '../api/logs-routes.ts';
+import { registerMetricsRoutes } from '../api/metrics-routes.ts';
 import { registerRealtimeRoutes } from '../api/realtime-routes.ts';
 import { registerRealtimeWsRoutes } from '../api/realtime-ws-routes.ts';
 import { openPubSub, type PubSubDriver } from '../pubsub/index.ts';
 import { RealtimeService } from '../realtime/index.ts';
-import { registerLogsRoutes } from '../api/logs-routes.ts';
-import { registerMetricsRoutes } from '../api/metrics-routes.ts';
 import { ApiKeysService } from '../auth/api-keys/index.ts';
 import { AuthService } from '../auth/auth-service.ts';
 import { type Config, defaultConfig } from '../config/index.ts';
@@ -29,13 +29,13 @@ import { loadHooksDir } from './hooks-loader.ts';
 import { type HooksWatch, watchHooksDir } from './hooks-watch.ts';
 import { recordRoutes, registerAppRoutes } from './route-register.ts';
 import { MailService, smtpSettingsSection } from '../mail/index.ts';
-import { BackupService, backupSettingsSection, recoverInterruptedRestore } from '../backup/index.ts';
 import {
   type LogsSettings,
   logsSettingsSection,
   type Observability,
   openObservability,
 } from '../observability/index.ts';
+import { BackupService, backupSettingsSection, recoverInterruptedRestore } from '../backup/index.ts';
 import { type SettingsSection, SettingsService } from '../settings/settings-service.ts';
 import { s3SettingsSection, type StorageService, startStorage } from '../storage/index.ts';
 
@@ -129,7 +129,8 @@ export class BasaltApp extends BasaltFramework {
       checkRule: (collection, rule, registry) => checkRule(db, collection, rule, registry),
     });
     await collections.load();
-    this.hooks.onError = (err, where) => this.logger.error({ err }, `${where} failed: ${(err as Error)?.message}`);
+    this.hooks.onError = (err, where) =>
+      this.logger.error({ err }, `${where} failed: ${(err as Error)?.message}`);
     const records = new RecordsService({
       hooks: this.hooks,
       db,
@@ -145,15 +146,34 @@ export class BasaltApp extends BasaltFramework {
     const settings = new SettingsService(db);
     settings.register(smtpSettingsSection as unknown as SettingsSection);
     settings.register(s3SettingsSection as unknown as SettingsSection);
-    settings.register(backupSettingsSection as unknown as SettingsSection);
     settings.register(logsSettingsSection as unknown as SettingsSection);
+    settings.register(backupSettingsSection as unknown as SettingsSection);
     await settings.load();
     const mail = new MailService(settings, config.dir, this.logger);
     const auth = new AuthService(db, collections, records, { mail, settings });
     await auth.ensureSystemCollections();
-    const webhooks = new WebhooksService({ db, jobs: this.jobs, records, registry: collections.registry, allowPrivate: config.webhooksAllowPrivate, logger: this.logger });
     const storage = await startStorage({ url: config.storageUrl, s3Prefix: config.s3Prefix, db, records, collections, logger: this.logger });
-    this.#services = { jobs: this.jobs, cron: this.cron, webhooks, db, collections, records, auth, apiKeys: new ApiKeysService(db), settings, mail, storage, backups: new BackupService({ config, settings, db }) };
+    const webhooks = new WebhooksService({
+      db,
+      jobs: this.jobs,
+      records,
+      registry: collections.registry, allowPrivate: config.webhooksAllowPrivate,
+      logger: this.logger,
+    });
+    this.#services = {
+      jobs: this.jobs,
+      cron: this.cron,
+      webhooks,
+      db,
+      collections,
+      records,
+      auth,
+      apiKeys: new ApiKeysService(db),
+      settings,
+      mail,
+      storage,
+      backups: new BackupService({ config, settings, db }),
+    };
     await this.triggerBootstrap();
   }
 
@@ -191,6 +211,8 @@ export class BasaltApp extends BasaltFramework {
     observability.instrumentHttp(server);
     const builtInRoutes = recordRoutes(server);
     registerApi(server, { ...this.services, requestHooks: this.requestHooks, realtime, isReady: () => !this.#draining });
+    registerMetricsRoutes(server, { observability, isReady: () => !this.#draining });
+    registerLogsRoutes(server, { ...this.services, isReady: () => !this.#draining }, observability);
     registerBackupRoutes(server, {
       ...this.services,
       isReady: () => !this.#draining,
@@ -198,8 +220,6 @@ export class BasaltApp extends BasaltFramework {
     });
     registerRealtimeRoutes(server, realtime);
     await registerRealtimeWsRoutes(server, this.services.auth, realtime);
-    registerMetricsRoutes(server, { observability, isReady: () => !this.#draining });
-    registerLogsRoutes(server, { ...this.services, isReady: () => !this.#draining }, observability);
     await registerAppRoutes(server, this.routes.list(), this.services.auth, builtInRoutes);
     const [host, port] = splitHostPort(this.config.http);
     const address = await server.listen({ host, port: this.#port ?? port });
