@@ -8,57 +8,31 @@ import { registerLogsRoutes } from '../api/logs-routes.ts';
 import { registerMetricsRoutes } from '../api/metrics-routes.ts';
 import { registerRealtimeRoutes } from '../api/realtime-routes.ts';
 import { registerRealtimeWsRoutes } from '../api/realtime-ws-routes.ts';
-import { openPubSub, type PubSubDriver } from '../pubsub/index.ts';
-import { RealtimeService } from '../realtime/index.ts';
-import { ApiKeysService } from '../auth/api-keys/index.ts';
-import { AuthService } from '../auth/auth-service.ts';
+import { recoverInterruptedRestore } from '../backup/index.ts';
 import { type Config, defaultConfig } from '../config/index.ts';
-import type { DbDriver } from '../db/driver.ts';
-import { openDb } from '../db/open-db.ts';
-import { CollectionsService } from '../data/collections/collections-service.ts';
-import { compileFilter } from '../data/filter/index.ts';
 import { applyMigrations, migrationStatus } from '../data/migrations/apply-migrations.ts';
-import { RecordsService } from '../data/records/records-service.ts';
-import { applySystemMigrations } from '../data/system-schema.ts';
 import { createLogger } from '../http/logger.ts';
 import { createHttpServer } from '../http/server.ts';
-import { applyTableMigrations, CronService, JOBS_MIGRATIONS, JobsService } from '../jobs/index.ts';
-import { WEBHOOKS_MIGRATIONS, WebhooksService } from '../webhooks/index.ts';
-import { BasaltFramework, type RegistrationSnapshot, type ServeOptions } from './app-framework.ts';
-import { loadHooksDir } from './hooks-loader.ts';
-import { type HooksWatch, watchHooksDir } from './hooks-watch.ts';
-import { recordRoutes, registerAppRoutes } from './route-register.ts';
-import { MailService, smtpSettingsSection } from '../mail/index.ts';
+import { CronService, JobsService } from '../jobs/index.ts';
 import {
   type LogsSettings,
-  logsSettingsSection,
   type Observability,
   openObservability,
 } from '../observability/index.ts';
-import { BackupService, backupSettingsSection, recoverInterruptedRestore } from '../backup/index.ts';
-import { type SettingsSection, SettingsService } from '../settings/settings-service.ts';
-import { s3SettingsSection, type StorageService, startStorage } from '../storage/index.ts';
+import { openPubSub, type PubSubDriver } from '../pubsub/index.ts';
+import { RealtimeService } from '../realtime/index.ts';
+import { BasaltFramework, type RegistrationSnapshot, type ServeOptions } from './app-framework.ts';
+import { type BasaltServices, openServices } from './app-services.ts';
+import { loadHooksDir } from './hooks-loader.ts';
+import { type HooksWatch, watchHooksDir } from './hooks-watch.ts';
+import { recordRoutes, registerAppRoutes } from './route-register.ts';
+
+export type { BasaltServices } from './app-services.ts';
 
 export interface CreateBasaltOptions {
   config?: Config;
   /** a logger to use instead of the one built from config (tests) */
   logger?: Logger;
-}
-
-/** The services of a bootstrapped app. */
-export interface BasaltServices {
-  db: DbDriver;
-  collections: CollectionsService;
-  records: RecordsService;
-  auth: AuthService;
-  apiKeys: ApiKeysService;
-  settings: SettingsService;
-  jobs: JobsService;
-  cron: CronService;
-  webhooks: WebhooksService;
-  mail: MailService;
-  backups: BackupService;
-  storage: StorageService;
 }
 
 /**
@@ -112,68 +86,14 @@ export class BasaltApp extends BasaltFramework {
     if (await recoverInterruptedRestore(config.dir))
       this.logger.warn('An interrupted backup restore was rolled back; the data from before it is in place.');
     this.#observability ??= await openObservability(config);
-    const db = this.#observability.instrumentDb(
-      await openDb(config.databaseUrl, { sync: config.dbSync, logger: this.logger }),
-    );
-    await db.transaction(async (tx) => {
-      await applySystemMigrations(tx);
-      await applyTableMigrations(tx, 'jobs', JOBS_MIGRATIONS);
-      await applyTableMigrations(tx, 'webhooks', WEBHOOKS_MIGRATIONS);
-    });
-    this.jobs.open(db, this.logger);
-    this.cron.open(db, this.logger);
-    this.#observability.watchJobs(db);
-    const collections = new CollectionsService({
-      db,
-      migrationsDir: config.migrationsDir,
-      checkRule: (collection, rule, registry) => checkRule(db, collection, rule, registry),
-    });
-    await collections.load();
-    this.hooks.onError = (err, where) =>
-      this.logger.error({ err }, `${where} failed: ${(err as Error)?.message}`);
-    const records = new RecordsService({
-      hooks: this.hooks,
-      db,
-      registry: collections.registry,
-      limits: {
-        filterMaxLength: config.filterMaxLength,
-        filterMaxExpressions: config.filterMaxExpressions,
-        perPageMax: config.perPageMax,
-        perPageDefault: 30,
-        expandMaxDepth: config.expandMaxDepth,
-      },
-    });
-    const settings = new SettingsService(db);
-    settings.register(smtpSettingsSection as unknown as SettingsSection);
-    settings.register(s3SettingsSection as unknown as SettingsSection);
-    settings.register(logsSettingsSection as unknown as SettingsSection);
-    settings.register(backupSettingsSection as unknown as SettingsSection);
-    await settings.load();
-    const mail = new MailService(settings, config.dir, this.logger);
-    const auth = new AuthService(db, collections, records, { mail, settings });
-    await auth.ensureSystemCollections();
-    const storage = await startStorage({ url: config.storageUrl, s3Prefix: config.s3Prefix, db, records, collections, logger: this.logger });
-    const webhooks = new WebhooksService({
-      db,
-      jobs: this.jobs,
-      records,
-      registry: collections.registry, allowPrivate: config.webhooksAllowPrivate,
+    this.#services = await openServices({
+      config,
       logger: this.logger,
-    });
-    this.#services = {
+      observability: this.#observability,
+      hooks: this.hooks,
       jobs: this.jobs,
       cron: this.cron,
-      webhooks,
-      db,
-      collections,
-      records,
-      auth,
-      apiKeys: new ApiKeysService(db),
-      settings,
-      mail,
-      storage,
-      backups: new BackupService({ config, settings, db }),
-    };
+    });
     await this.triggerBootstrap();
   }
 
@@ -210,7 +130,12 @@ export class BasaltApp extends BasaltFramework {
     );
     observability.instrumentHttp(server);
     const builtInRoutes = recordRoutes(server);
-    registerApi(server, { ...this.services, requestHooks: this.requestHooks, realtime, isReady: () => !this.#draining });
+    registerApi(server, {
+      ...this.services,
+      requestHooks: this.requestHooks,
+      realtime,
+      isReady: () => !this.#draining,
+    });
     registerMetricsRoutes(server, { observability, isReady: () => !this.#draining });
     registerLogsRoutes(server, { ...this.services, isReady: () => !this.#draining }, observability);
     registerBackupRoutes(server, {
@@ -337,7 +262,8 @@ export class BasaltApp extends BasaltFramework {
 
   /** Metrics, tracing, readiness checks and the request log; exists once bootstrapped. */
   get observability(): Observability {
-    if (!this.#observability) throw new Error('Observability starts with bootstrap(): call bootstrap() or serve() first.');
+    if (!this.#observability)
+      throw new Error('Observability starts with bootstrap(): call bootstrap() or serve() first.');
     return this.#observability;
   }
 
@@ -398,28 +324,4 @@ function splitHostPort(address: string): [string, number] {
   // an empty host (`:8090`) means every interface, as in Go and PocketBase
   const host = address.slice(0, at).replace(/^\[|\]$/g, '') || '0.0.0.0';
   return [host, Number(address.slice(at + 1))];
-}
-
-function checkRule(
-  db: DbDriver,
-  collection: import('../data/collection-types.ts').Collection,
-  rule: string,
-  registry: import('../data/collections/collection-registry.ts').CollectionRegistry,
-): string | null {
-  try {
-    compileFilter(rule, {
-      dialect: db.dialect,
-      schema: {
-        collection: (nameOrId) =>
-          nameOrId === collection.id || nameOrId === collection.name ? collection : registry.find(nameOrId),
-      },
-      collection,
-      tableAlias: 't',
-      allowHiddenFields: true,
-      request: { auth: null, body: {}, query: {}, headers: {}, method: 'GET', context: 'default' },
-    });
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
 }
