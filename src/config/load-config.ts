@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { closest, ConfigError, type ConfigSource, SOURCE_LABELS } from './config-error.ts';
+import { hideUrlPasswords } from '../lib/url-password.ts';
+import { ConfigError, type ConfigSource, closest, SOURCE_LABELS } from './config-error.ts';
 import {
   CONFIG_KEYS,
   type Config,
@@ -213,6 +214,4 @@ function unknownKey(
 }
 
 /** Hides the password in `scheme://user:password@host` before a URL reaches a message. */
-export function redactPassword(text: string): string {
-  return text.replace(/(\/\/[^/:@\s"]*:)[^@/\s"]*@/g, '$1***@');
-}
+export const redactPassword = hideUrlPasswords;

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { hideUrlPasswords } from '../lib/url-password.ts';
 import type { DbDriver } from './driver.ts';
 
 /** Where drivers report what they do; pino loggers fit. */
@@ -67,6 +68,4 @@ export function sqliteFilename(url: string): string {
   return isAbsolute(path) ? path : resolve(process.cwd(), path);
 }
 
-function redact(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
-}
+const redact = hideUrlPasswords;

@@ -1,3 +1,5 @@
+import { hideUrlPasswords } from '../lib/url-password.ts';
+
 /**
  * The pub/sub contract: fire-and-forget messages between the nodes of one Basalt
  * deployment (realtime fan-out, cache invalidation, wake-ups). A message published on
@@ -86,6 +88,4 @@ export function topicMatches(pattern: string, topic: string): boolean {
 }
 
 /** Hides the password of a URL for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
-}
+export const redactUrl = hideUrlPasswords;

@@ -1,3 +1,4 @@
+import { hideUrlPasswords } from '../../lib/url-password.ts';
 /** Where an `s3://` storage URL points, and how to reach it. */
 export interface S3Location {
   bucket: string;
@@ -37,6 +38,4 @@ export function parseS3Url(url: string): S3Location {
 }
 
 /** The URL with its secret hidden, for messages. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-}
+export const redact = hideUrlPasswords;
