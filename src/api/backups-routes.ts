@@ -1,14 +1,13 @@
-import { mkdtemp, open, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
 import { BackupError, type BackupService, isSafeKey, restoreTargets } from '../backup/index.ts';
 import { ApiError, fieldError } from '../lib/errors.ts';
 import { formatDate } from '../lib/time.ts';
-import { verifyFileToken } from '../storage/index.ts';
 import type { ApiServices } from './api-services.ts';
+import { fileTokenPrincipal } from './file-token-principal.ts';
 import { requireSuperuser, stringValues } from './request-context.ts';
 
 /** Names a client may give a backup (PocketBase allows `.zip`; Basalt archives are tar + gzip either way). */
@@ -146,21 +145,8 @@ async function isSuperuserToken(services: ApiServices, token: string | undefined
   if (!token) return false;
   const principal = await services.auth.resolveToken(token);
   if (principal) return principal.collection.name === '_superusers';
-  let claims: { id?: unknown; collectionId?: unknown };
-  try {
-    claims = decodeJwt(token);
-  } catch {
-    return false;
-  }
-  const collection = services.collections.registry.byId(String(claims.collectionId ?? ''));
-  if (collection?.name !== '_superusers' || typeof claims.id !== 'string') return false;
-  const row = await services.db.get<{ tokenKey: string }>(
-    `SELECT "tokenKey" FROM "_superusers" WHERE "id" = ?`,
-    [claims.id],
-  );
-  return (
-    !!row && (await verifyFileToken(token, collection, { id: claims.id, tokenKey: String(row.tokenKey) }))
-  );
+  const fileTokenOwner = await fileTokenPrincipal(services, token);
+  return fileTokenOwner?.collection.name === '_superusers';
 }
 
 async function isGzip(path: string): Promise<boolean> {

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
 import type { Collection, Field } from '../data/collection-types.ts';
 import { fileNames } from '../data/fields/field-file.ts';
-import type { AuthPrincipal } from '../data/records/record-context.ts';
 import { superuserContext } from '../data/records/record-context.ts';
 import type { RecordRow } from '../data/records/record-output.ts';
 import { ApiError } from '../lib/errors.ts';
@@ -12,9 +10,9 @@ import {
   sniffType,
   THUMB_SOURCE_TYPES,
   thumbnail,
-  verifyFileToken,
 } from '../storage/index.ts';
 import type { ApiServices } from './api-services.ts';
+import { fileTokenPrincipal } from './file-token-principal.ts';
 import { serveObject } from './files-serve.ts';
 import { stringValues } from './request-context.ts';
 
@@ -116,23 +114,4 @@ async function checkProtectedAccess(
     if (error instanceof ApiError && [401, 403, 404].includes(error.status)) throw new ApiError('not_found');
     throw error;
   }
-}
-
-async function fileTokenPrincipal(services: ApiServices, token: string): Promise<AuthPrincipal | null> {
-  let claims: { id?: unknown; collectionId?: unknown };
-  try {
-    claims = decodeJwt(token);
-  } catch {
-    return null;
-  }
-  const collection = services.collections.registry.byId(String(claims.collectionId ?? ''));
-  if (collection?.type !== 'auth' || typeof claims.id !== 'string') return null;
-  const q = services.db.dialect.quote;
-  const record = await services.db.get<Record<string, unknown>>(
-    `SELECT * FROM ${q(collection.name)} WHERE ${q('id')} = ?`,
-    [claims.id],
-  );
-  if (!record) return null;
-  const ok = await verifyFileToken(token, collection, { id: claims.id, tokenKey: String(record.tokenKey) });
-  return ok ? { collection, record } : null;
 }
