@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Collection } from '../data/collection-types.ts';
 import { collectionToJSON } from '../data/collections/collection-store.ts';
 import { compileFilter, compileSort } from '../data/filter/index.ts';
@@ -47,18 +47,13 @@ const COLLECTIONS_SCHEMA: Collection = {
 /** The collections API (superusers only), PocketBase paths and shapes. */
 export function registerCollectionRoutes(server: FastifyInstance, services: ApiServices): void {
   const { collections, db } = services;
-  server.addHook('preHandler', async (request) => {
-    if (
-      request.routeOptions.url?.startsWith('/api/collections') &&
-      !request.routeOptions.url.includes('/records') &&
-      // record auth endpoints (auth-*, request-*, confirm-*, impersonate) check access themselves
-      !/\/(auth-|request-|confirm-|impersonate\/)/.test(request.routeOptions.url)
-    ) {
-      requireSuperuser(request, services);
-    }
-  });
+  // every collections route is superuser-only; the guard is per route so record and
+  // auth routes under the same prefix are not matched by URL text
+  const superusersOnly = {
+    preHandler: async (request: FastifyRequest) => requireSuperuser(request, services),
+  };
 
-  server.get('/api/collections', async (request) => {
+  server.get('/api/collections', superusersOnly, async (request) => {
     const query = stringValues(request.query);
     const params = parseListParams(query, {
       perPageMax: services.records.limits.perPageMax,
@@ -103,23 +98,31 @@ export function registerCollectionRoutes(server: FastifyInstance, services: ApiS
     };
   });
 
-  server.get<{ Params: { collection: string } }>('/api/collections/:collection', async (request) => {
-    return pick(
-      collectionToJSON(collections.require(request.params.collection)),
-      stringValues(request.query).fields,
-    );
-  });
+  server.get<{ Params: { collection: string } }>(
+    '/api/collections/:collection',
+    superusersOnly,
+    async (request) => {
+      return pick(
+        collectionToJSON(collections.require(request.params.collection)),
+        stringValues(request.query).fields,
+      );
+    },
+  );
 
-  server.post('/api/collections', async (request) =>
+  server.post('/api/collections', superusersOnly, async (request) =>
     collectionToJSON(await collections.create(bodyObject(request.body))),
   );
 
-  server.patch<{ Params: { collection: string } }>('/api/collections/:collection', async (request) =>
-    collectionToJSON(await collections.update(request.params.collection, bodyObject(request.body))),
+  server.patch<{ Params: { collection: string } }>(
+    '/api/collections/:collection',
+    superusersOnly,
+    async (request) =>
+      collectionToJSON(await collections.update(request.params.collection, bodyObject(request.body))),
   );
 
   server.delete<{ Params: { collection: string } }>(
     '/api/collections/:collection',
+    superusersOnly,
     async (request, reply) => {
       await collections.delete(request.params.collection);
       reply.code(204).send();
@@ -128,13 +131,14 @@ export function registerCollectionRoutes(server: FastifyInstance, services: ApiS
 
   server.delete<{ Params: { collection: string } }>(
     '/api/collections/:collection/truncate',
+    superusersOnly,
     async (request, reply) => {
       await services.records.truncate(collections.require(request.params.collection));
       reply.code(204).send();
     },
   );
 
-  server.put('/api/collections/import', async (request, reply) => {
+  server.put('/api/collections/import', superusersOnly, async (request, reply) => {
     const body = bodyObject(request.body);
     if (!Array.isArray(body.collections) || body.collections.length === 0) {
       throw new ApiError('validation_failed', 'Failed to import the collections.', {
