@@ -1,17 +1,10 @@
 import { Cron } from 'croner';
 import { type ErrorData, fieldError } from '../lib/errors.ts';
 import type { SettingsSection } from '../settings/settings-service.ts';
+import { type S3Settings, s3SettingsDefaults, s3SettingsProblems } from '../storage/index.ts';
 
-/** S3 target of backups, in PocketBase's shape. */
-export interface BackupS3Settings {
-  enabled: boolean;
-  bucket: string;
-  region: string;
-  endpoint: string;
-  accessKey: string;
-  secret: string;
-  forcePathStyle: boolean;
-}
+/** S3 target of backups, in PocketBase's shape (the same as the `s3` section). */
+export type BackupS3Settings = S3Settings;
 
 /**
  * The `backups` settings section: PocketBase's `cron`, `cronMaxKeep` and `s3`, plus
@@ -36,15 +29,7 @@ export const backupSettingsSection: SettingsSection<BackupSettings> = {
     cronMaxKeep: 3,
     cronKeepDaily: 0,
     cronKeepWeekly: 0,
-    s3: {
-      enabled: false,
-      bucket: '',
-      region: '',
-      endpoint: '',
-      accessKey: '',
-      secret: '',
-      forcePathStyle: false,
-    },
+    s3: s3SettingsDefaults(),
   }),
   validate(v) {
     const problems: ErrorData = {};
@@ -72,23 +57,11 @@ export const backupSettingsSection: SettingsSection<BackupSettings> = {
         'validation_required',
         'Cannot be blank while a cron schedule is set.',
       );
-    const s3 = s3Problems(v.s3);
+    const s3 = s3SettingsProblems(v.s3);
     if (s3) problems.s3 = s3;
     return Object.keys(problems).length ? problems : null;
   },
 };
-
-function s3Problems(s3: BackupS3Settings): ErrorData | null {
-  if (!s3 || typeof s3 !== 'object')
-    return { enabled: fieldError('validation_invalid_object', 'Must be an object.') };
-  const problems: ErrorData = {};
-  if (s3.endpoint && !URL.canParse(s3.endpoint))
-    problems.endpoint = fieldError('validation_is_url', 'Must be a valid URL.');
-  if (s3.enabled)
-    for (const key of ['endpoint', 'bucket', 'region', 'accessKey', 'secret'] as const)
-      if (!s3[key] && !problems[key]) problems[key] = fieldError('validation_required', 'Cannot be blank.');
-  return Object.keys(problems).length ? problems : null;
-}
 
 /** The store location and credentials the settings name: S3 when enabled, else `fallback`. */
 export function storeFromSettings(

@@ -120,7 +120,7 @@ function traceRequests(server: FastifyInstance, tracing: Tracing): void {
         kind: SpanKind.SERVER,
         attributes: {
           'http.request.method': request.method,
-          'url.path': redactUrl(request.url.split('?')[0]),
+          'url.path': request.url.split('?')[0],
         },
       },
       parent,

@@ -13,6 +13,34 @@ export interface S3Settings {
   forcePathStyle: boolean;
 }
 
+/** An S3 target that is off: PocketBase's defaults for both `s3` and `backups.s3`. */
+export function s3SettingsDefaults(): S3Settings {
+  return {
+    enabled: false,
+    bucket: '',
+    region: '',
+    endpoint: '',
+    accessKey: '',
+    secret: '',
+    forcePathStyle: false,
+  };
+}
+
+/** Problems of an S3 target (`s3` and `backups.s3`): an enabled one needs every field. */
+export function s3SettingsProblems(s3: S3Settings): ErrorData | null {
+  if (!s3 || typeof s3 !== 'object')
+    return { enabled: fieldError('validation_invalid_object', 'Must be an object.') };
+  const problems: ErrorData = {};
+  if (s3.endpoint && !URL.canParse(String(s3.endpoint)))
+    problems.endpoint = fieldError('validation_is_url', 'Must be a valid URL.');
+  if (s3.enabled) {
+    for (const key of ['endpoint', 'bucket', 'region', 'accessKey', 'secret'] as const) {
+      if (!s3[key] && !problems[key]) problems[key] = fieldError('validation_required', 'Cannot be blank.');
+    }
+  }
+  return Object.keys(problems).length ? problems : null;
+}
+
 /**
  * The `s3` section of `/api/settings`, in PocketBase's shape, with its secret kept out
  * of answers. Basalt's storage driver follows `storageUrl`; this section is stored,
@@ -22,26 +50,8 @@ export interface S3Settings {
 export const s3SettingsSection: SettingsSection<S3Settings> = {
   name: 's3',
   secrets: ['secret'],
-  defaults: () => ({
-    enabled: false,
-    bucket: '',
-    region: '',
-    endpoint: '',
-    accessKey: '',
-    secret: '',
-    forcePathStyle: false,
-  }),
-  validate(s3) {
-    const problems: ErrorData = {};
-    if (s3.endpoint && !URL.canParse(String(s3.endpoint)))
-      problems.endpoint = fieldError('validation_is_url', 'Must be a valid URL.');
-    if (s3.enabled) {
-      for (const key of ['endpoint', 'bucket', 'region', 'accessKey', 'secret'] as const) {
-        if (!s3[key] && !problems[key]) problems[key] = fieldError('validation_required', 'Cannot be blank.');
-      }
-    }
-    return Object.keys(problems).length ? problems : null;
-  },
+  defaults: s3SettingsDefaults,
+  validate: s3SettingsProblems,
 };
 
 /** The storage URL an S3 settings object names (credentials in the URL). */
