@@ -4,9 +4,12 @@ import type { FileUpload } from '../data/fields/field-file.ts';
 import { ApiError, fieldError } from '../lib/errors.ts';
 import { isPlainObject } from '../lib/json.ts';
 
-/** Where file parts go: streamed to storage as they arrive (see storage's RecordUploads). */
+/**
+ * Where file parts go: streamed to storage as they arrive (see storage's RecordUploads),
+ * or, for a batch, set aside until the items are known (batch-files.ts).
+ */
 export interface FileSink {
-  /** stores one part; null when the part is not for a file field */
+  /** takes one part; null when it does not go in the body (not for a file field, or set aside) */
   accept(field: string, filename: string, stream: Readable): Promise<FileUpload | null>;
   /** the largest file any field accepts, so the parser can stop a runaway part */
   readonly maxFileSize: number;

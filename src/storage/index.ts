@@ -11,6 +11,7 @@ export {
   s3SettingsSection,
   storageUrlFromS3Settings,
 } from './s3-settings.ts';
+export { SizeLimit } from './size-limit.ts';
 export { sniffType } from './sniff-type.ts';
 export { startStorage } from './start-storage.ts';
 export type { ByteRange, StorageDriver, StorageObjectInfo } from './storage-driver.ts';

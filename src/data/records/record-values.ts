@@ -104,8 +104,9 @@ function inputFor(
     );
   }
   let base = (sent.set ? undefined : old?.[field.name]) as SqlValue | undefined;
+  // the set value is checked against the stored one (a file list may keep names it already has)
   if (sent.set && sent.modifiers.length)
-    base = kind.prepare(field, sent.value, { isNew, old: undefined, now: '' });
+    base = kind.prepare(field, sent.value, { isNew, old: old?.[field.name] as SqlValue, now: '' });
   for (const { modifier, value } of sent.modifiers) {
     input = kind.applyModifier!(field, modifier, base ?? kind.zero(field), value);
     base = kind.prepare(field, input, { isNew, old: base, now: '' });
