@@ -5,23 +5,29 @@
  * socket to a file and a file to the socket — and Basalt's peak RSS while moving 1 GB
  * (uploaded and downloaded through both APIs). Both servers run in their own processes.
  *
- *   node bench/storage.ts               # 1 MB ×40, 100 MB ×3, 1 GB once
+ *   node bench/storage.ts               # 3 interleaved rounds of 1 MB ×40 and 100 MB ×3, then 1 GB once
+ *   node bench/storage.ts --rounds 5    # more rounds when the machine is noisy
  *   node bench/storage.ts --gb 0        # skip the 1 GB run
+ *   node bench/storage.ts --cpu-prof bench/results   # also write Basalt's CPU profile there
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, PutObjectCommand, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { startProcessServer, tempDir } from '../test/helpers/process-server.ts';
+import { type ProcessServer, startProcessServer, tempDir } from '../test/helpers/process-server.ts';
 
 const { values } = parseArgs({
   options: {
     gb: { type: 'string', default: '1' },
     small: { type: 'string', default: '40' },
+    rounds: { type: 'string', default: '3' },
     // e.g. --node-options=--max-semi-space-size=2: V8's young generation is most of the RSS growth under streaming
     'node-options': { type: 'string', default: '' },
+    // writes Basalt's V8 CPU profile for the whole run to this folder (summarise with bench/cpu-profile.ts)
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -71,6 +77,12 @@ async function timed(bytes: number, times: number, fn: (i: number) => Promise<vo
   return (bytes * times) / (1 << 20) / ((performance.now() - start) / 1000);
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
 const peakRss = (pid: number) =>
   Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -94,12 +106,32 @@ const multipart = (size: number) => {
   };
 };
 
+function nodeOptions(): string {
+  const prof = values['cpu-prof'] ? `--cpu-prof --cpu-prof-dir=${values['cpu-prof']}` : '';
+  return `${values['node-options']} ${prof}`.trim();
+}
+
+/** Stops Basalt; with a CPU profile, by SIGINT so the profile is written at exit. */
+async function stop(server: ProcessServer): Promise<void> {
+  if (values['cpu-prof']) {
+    server.child.kill('SIGINT');
+    await Promise.race([server.exited, new Promise((r) => setTimeout(r, 15_000))]);
+  }
+  await server.kill();
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
 async function main() {
+  console.log(`load average at start: ${load()}`);
   const basaltDir = tempDir('basalt-bench-storage-');
   const baseDir = tempDir('basalt-bench-baseline-');
   const basalt = await startProcessServer(basaltDir, {
     args: ['--body-limit', '4GiB', '--request-timeout', '0'],
-    env: values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {},
+    env: nodeOptions() ? { NODE_OPTIONS: nodeOptions() } : {},
   });
   const baseline = await startBaseline(baseDir);
   const token = await basalt.token();
@@ -185,28 +217,43 @@ async function main() {
     },
   };
 
-  console.log('object   path        upload MB/s (×baseline)   download MB/s (×baseline)');
-  for (const [size, times] of [
+  const sizes = [
     [1 << 20, Number(values.small)],
     [100 << 20, 3],
-  ] as const) {
-    const b = {
-      up: await timed(size, times, (i) => base.up(size, i)),
-      down: await timed(size, times, (i) => base.down(size, i)),
-    };
-    const label = size === 1 << 20 ? '1 MB  ' : '100 MB';
-    console.log(
-      `${label}   baseline    ${b.up.toFixed(0).padStart(6)}                    ${b.down.toFixed(0).padStart(6)}`,
+  ] as const;
+  const rounds = Number(values.rounds);
+  const paths = [
+    ['baseline', base],
+    ['records', records],
+    ['s3', s3api],
+  ] as const;
+  console.log(
+    `${rounds} interleaved rounds; MB/s and ×baseline are medians over rounds (ratio range in brackets)`,
+  );
+  console.log('object   path        upload MB/s (×baseline)            download MB/s (×baseline)');
+  for (const [size, times] of sizes) {
+    const rates = new Map<string, { up: number[]; down: number[] }>(
+      paths.map(([name]) => [name, { up: [], down: [] }]),
     );
-    for (const [name, api] of [
-      ['records', records],
-      ['s3', s3api],
-    ] as const) {
-      const up = await timed(size, times, (i) => api.up(size, i));
-      const down = await timed(size, times, (i) => api.down(size, i));
-      console.log(
-        `${label}   ${name.padEnd(10)}  ${up.toFixed(0).padStart(6)} (${(up / b.up).toFixed(2)}×)            ${down.toFixed(0).padStart(6)} (${(down / b.down).toFixed(2)}×)`,
-      );
+    for (let round = 0; round < rounds; round++) {
+      // alternate the order so a burst of other load hits every path alike
+      for (const [name, api] of round % 2 ? [...paths].reverse() : paths) {
+        const rate = rates.get(name)!;
+        rate.up.push(await timed(size, times, (i) => api.up(size, round * times + i)));
+        rate.down.push(await timed(size, times, (i) => api.down(size, round * times + i)));
+      }
+    }
+    const label = size === 1 << 20 ? '1 MB  ' : '100 MB';
+    const b = rates.get('baseline')!;
+    for (const [name, rate] of rates) {
+      const cell = (mine: number[], theirs: number[]) => {
+        const mbs = median(mine).toFixed(0).padStart(6);
+        if (name === 'baseline') return `${mbs}${' '.repeat(27)}`;
+        const ratios = mine.map((v, i) => v / theirs[i]);
+        const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+        return `${mbs} (${median(ratios).toFixed(2)}× [${range}])`.padEnd(33);
+      };
+      console.log(`${label}   ${name.padEnd(10)}  ${cell(rate.up, b.up)}  ${cell(rate.down, b.down)}`);
     }
   }
   console.log(`Basalt peak RSS so far: ${peakRss(basalt.child.pid!).toFixed(0)} MB`);
@@ -223,9 +270,10 @@ async function main() {
       `moved ${gb} GB up and down through both APIs in ${seconds.toFixed(1)} s; Basalt peak RSS ${peakRss(basalt.child.pid!).toFixed(0)} MB (target < 150 MB)`,
     );
   }
+  console.log(`load average at end: ${load()} (above the core count, other work competed: rerun)`);
   s3.destroy();
   baseline.child.kill();
-  await basalt.kill();
+  await stop(basalt);
   rmSync(basaltDir, { recursive: true, force: true });
   rmSync(baseDir, { recursive: true, force: true });
 }
