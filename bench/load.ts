@@ -1,4 +1,5 @@
 /** Timed load runs with autocannon, and their combination over interleaved rounds. */
+import { readFileSync } from 'node:fs';
 import autocannon, { type Options } from 'autocannon';
 
 export interface LoadOptions {
@@ -7,6 +8,8 @@ export interface LoadOptions {
   duration: number;
   /** seconds of load before measuring, discarded */
   warmup: number;
+  /** the server's process id: its CPU time during the measured window is read from /proc */
+  pid?: number;
 }
 
 export interface Measurement {
@@ -18,6 +21,11 @@ export interface Measurement {
   seconds: number;
   /** answers other than 2xx, plus socket errors and timeouts: any makes the run invalid */
   failures: number;
+  /**
+   * the server's CPU time (all its threads, user + system) per completed request, in µs;
+   * unlike req/s it barely moves when other processes compete for the core. Linux only.
+   */
+  cpuMicrosPerRequest?: number;
   /** requests/s of each round, when combined */
   rounds?: number[];
 }
@@ -30,7 +38,9 @@ export async function measure(
 ): Promise<Measurement> {
   const base = { url, connections: options.connections, timeout: 10, requests };
   if (options.warmup > 0) await autocannon({ ...base, duration: options.warmup });
+  const cpuBefore = cpuSeconds(options.pid);
   const result = await autocannon({ ...base, duration: options.duration });
+  const cpuAfter = cpuSeconds(options.pid);
   return {
     requestsPerSecond: result.requests.total / result.duration,
     latencyP50Ms: result.latency.p50,
@@ -39,7 +49,25 @@ export async function measure(
     requests: result.requests.total,
     seconds: result.duration,
     failures: result.non2xx + result.errors + result.timeouts,
+    cpuMicrosPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
+        ? undefined
+        : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total,
   };
+}
+
+/** User + system CPU seconds of a process so far (all threads), from /proc/PID/stat; undefined off Linux. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // the command name (field 2) may hold spaces: count fields from after its closing ')'
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields 14 (utime) and 15 (stime) of proc(5), in clock ticks; Linux uses 100 per second
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -57,6 +85,9 @@ export function combine(parts: Measurement[]): Measurement {
     requests,
     seconds,
     failures: parts.reduce((n, m) => n + m.failures, 0),
+    cpuMicrosPerRequest: parts.every((m) => m.cpuMicrosPerRequest !== undefined)
+      ? parts.reduce((n, m) => n + m.cpuMicrosPerRequest! * m.requests, 0) / Math.max(1, requests)
+      : undefined,
     rounds: parts.map((m) => m.requestsPerSecond),
   };
 }

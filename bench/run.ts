@@ -100,6 +100,11 @@ async function main(): Promise<void> {
   const memory = { basalt: await idleMemory(basalt), baseline: await idleMemory(baseline) };
   const loadBefore = loadavg()[0];
 
+  const pids: Record<Row['server'], number | undefined> = {
+    baseline: baseline.child.pid,
+    'basalt (guest)': basalt.child.pid,
+    'basalt (superuser)': basalt.child.pid,
+  };
   const targets: Record<Row['server'], Target> = {
     baseline: { kind: 'baseline', url: baseline.url, seeded: options.seed },
     'basalt (guest)': { kind: 'basalt', url: basalt.url, seeded: options.seed },
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
           connections: options.connections,
           duration: options.duration / options.rounds,
           warmup: round === 0 ? options.warmup : 0,
+          pid: pids[server],
         });
         if (profiled) profiles.set(server, await saveProfile(basalt, scenario.name, server));
         parts.get(server)!.push(measurement);
@@ -196,6 +202,7 @@ function formatTable(report: Report): string {
     'p50 ms',
     'p99 ms',
     'max ms',
+    'cpu µs/req',
     'vs baseline',
     'target',
     '',
@@ -211,6 +218,7 @@ function formatTable(report: Report): string {
       m.latencyP50Ms.toFixed(1),
       String(m.latencyP99Ms),
       String(m.latencyMaxMs),
+      m.cpuMicrosPerRequest === undefined ? '' : Math.round(m.cpuMicrosPerRequest).toLocaleString('en-US'),
       r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`,
       r.target === undefined ? '' : `>= ${r.target}x`,
       verdict,
@@ -218,7 +226,7 @@ function formatTable(report: Report): string {
   });
   const rssMb = report.memory.basalt.settled.rssBytes / 2 ** 20;
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const right = new Set([2, 3, 4, 5, 6, 7]);
+  const right = new Set([2, 3, 4, 5, 6, 7, 8]);
   const fmt = (cells: string[]) =>
     cells
       .map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
