@@ -12,6 +12,7 @@ const STATEMENT_CACHE_SIZE = 500;
 export class SqliteConnection {
   readonly db: DatabaseSync;
   #statements = new Map<string, StatementSync>();
+  #controls = new Map<string, StatementSync>();
 
   constructor(db: DatabaseSync) {
     this.db = db;
@@ -54,8 +55,28 @@ export class SqliteConnection {
     }
   }
 
+  /**
+   * Runs one fixed statement without parameters (BEGIN, COMMIT, SAVEPOINT x, RELEASE x),
+   * compiled once and kept apart from the statement cache: the write queue runs several
+   * per transaction, and compiling them each time cost more than running them.
+   * Names must come from a small fixed set, or this cache grows without bound.
+   */
+  control(sql: string): void {
+    let statement = this.#controls.get(sql);
+    try {
+      if (!statement) {
+        statement = this.db.prepare(sql);
+        this.#controls.set(sql, statement);
+      }
+      statement.run();
+    } catch (err) {
+      throw toDbError(err, sql);
+    }
+  }
+
   close(): void {
     this.#statements.clear();
+    this.#controls.clear();
     if (this.db.isOpen) this.db.close();
   }
 

@@ -11,6 +11,9 @@ export interface GroupCommitLimits {
   slowGroupMs: number;
 }
 
+/** Each transaction of a group runs inside this savepoint (one at a time, so one name serves all). */
+const GROUP_SAVEPOINT = 'basalt_group';
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Job {
@@ -156,7 +159,7 @@ export class SqliteWriteQueue {
 
   async #runGroup(): Promise<void> {
     try {
-      this.#conn.exec('BEGIN IMMEDIATE');
+      this.#conn.control('BEGIN IMMEDIATE');
     } catch (err) {
       // the lock is held elsewhere past busy_timeout: fail this group's callers, not the queue
       const group: Job[] = [];
@@ -187,7 +190,7 @@ export class SqliteWriteQueue {
     ) {
       const job = this.#take();
       group.push(job);
-      job.outcome = await this.#runInSavepoint(job.fn!, 'basalt_group');
+      job.outcome = await this.#runInSavepoint(job.fn!, GROUP_SAVEPOINT);
       if (!this.#conn.db.isTransaction) {
         // the engine rolled back the whole transaction (I/O error, disk full, …)
         return this.#failGroup(
@@ -202,7 +205,7 @@ export class SqliteWriteQueue {
       }
     }
     try {
-      this.#conn.exec('COMMIT');
+      this.#conn.control('COMMIT');
     } catch (err) {
       return this.#failGroup(group, err);
     }
@@ -240,9 +243,15 @@ export class SqliteWriteQueue {
     return outcome.value as T;
   }
 
+  /** The group savepoint's statements are kept compiled; nested ones have one-off names. */
+  #control(sql: string, savepoint: string): void {
+    if (savepoint === GROUP_SAVEPOINT) this.#conn.control(sql);
+    else this.#conn.exec(sql);
+  }
+
   async #runInSavepoint(fn: (tx: Queryable) => Promise<unknown>, name: string): Promise<Outcome> {
     try {
-      this.#conn.exec(`SAVEPOINT ${name}`);
+      this.#control(`SAVEPOINT ${name}`, name);
     } catch (error) {
       return { ok: false, error };
     }
@@ -260,8 +269,8 @@ export class SqliteWriteQueue {
     }
     scope.active = false;
     try {
-      if (!outcome.ok) this.#conn.exec(`ROLLBACK TO ${name}`);
-      this.#conn.exec(`RELEASE ${name}`);
+      if (!outcome.ok) this.#control(`ROLLBACK TO ${name}`, name);
+      this.#control(`RELEASE ${name}`, name);
     } catch (error) {
       return { ok: false, error: outcome.ok ? error : outcome.error };
     }
