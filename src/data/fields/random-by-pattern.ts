@@ -5,7 +5,7 @@
  * and `^`/`$` anchors (ignored). Groups, alternation and negated classes are refused.
  * Open-ended repeats stop at 6 more, as PocketBase's generator does.
  */
-import { randomInt } from 'node:crypto';
+import { randomBelow } from '../../lib/random.ts';
 
 const OPEN_REPEAT = 6;
 const DIGITS = '0123456789';
@@ -23,8 +23,8 @@ interface Atom {
 export function randomStringByPattern(pattern: string): string {
   let out = '';
   for (const atom of parsedPattern(pattern)) {
-    const count = atom.min + randomInt(atom.max - atom.min + 1);
-    for (let i = 0; i < count; i++) out += atom.chars[randomInt(atom.chars.length)];
+    const count = atom.min === atom.max ? atom.min : atom.min + randomBelow(atom.max - atom.min + 1);
+    for (let i = 0; i < count; i++) out += atom.chars[randomBelow(atom.chars.length)];
   }
   return out;
 }
