@@ -78,6 +78,9 @@ export class RealtimeService {
     // the services outlive a closed realtime (restarts): a closed one stays quiet
     this.#o.records.onChange((event) => {
       if (this.#closed) return;
+      // A bus private to this process has one receiver, this service: with no client here
+      // the message would be encoded, copied and decoded to reach nobody (most writes, often)
+      if (!this.#o.pubsub.capabilities.crossProcess && this.#clients.size === 0) return;
       this.#o.pubsub.publish(TOPICS.records, encodeMessage(recordMessage(event))).catch((error) => {
         this.#o.logger.warn({ err: error }, 'realtime: could not publish a record event');
       });
