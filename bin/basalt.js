@@ -12,6 +12,9 @@ const REQUIRED_MAJOR = 24;
 const major = Number(process.versions.node.split('.')[0]);
 
 if (major >= REQUIRED_MAJOR) {
+  // before the first TypeScript file, so even src/main.ts comes from the compile cache
+  // and Node never loads its TypeScript parser on a warm start (see src/main.ts)
+  (await import('node:module')).enableCompileCache();
   await import('../src/main.ts');
 } else {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');

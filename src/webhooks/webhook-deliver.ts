@@ -1,5 +1,3 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { guardedLookup, isPrivateAddress, PrivateTargetError } from './ssrf-guard.ts';
 
@@ -44,7 +42,12 @@ function postOnce(url: URL, req: DeliveryRequest): Promise<{ status: number; loc
   // literal addresses never reach a lookup, so they are checked here
   if (!req.allowPrivate && isIP(host) && isPrivateAddress(host))
     return Promise.reject(new PrivateTargetError(host, host));
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  // getBuiltinModule, not `import … from 'node:http'`: an ES import of node:http also
+  // evaluates its WebSocket export, which loads Node's bundled fetch library (~1.5 MB)
+  const send =
+    url.protocol === 'https:'
+      ? process.getBuiltinModule('node:https').request
+      : process.getBuiltinModule('node:http').request;
   return new Promise((resolve, reject) => {
     const request = send(
       url,
