@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { fileTypeFromBuffer } from 'file-type';
 
 const SAMPLE = 4100;
 
@@ -38,6 +37,8 @@ export async function sniffType(source: Readable): Promise<{ type: string; strea
 }
 
 async function typeOf(sample: Buffer): Promise<string> {
+  // loaded on the first upload: file-type and its readers are ~50 modules an idle server never needs
+  const { fileTypeFromBuffer } = await import('file-type');
   const detected = await fileTypeFromBuffer(sample);
   if (detected) return detected.mime;
   if (sample.length === 0) return 'application/octet-stream';
