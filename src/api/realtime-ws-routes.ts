@@ -21,8 +21,10 @@ export async function registerRealtimeWsRoutes(
   realtime: RealtimeService,
 ): Promise<void> {
   const { default: websocket } = await import('@fastify/websocket');
-  await server.register(websocket, { options: { maxPayload: 1 << 20 } });
-  server.register(async (scope) => {
+  // registered inside its own scope: the plugin's per-request hooks then run for this
+  // route only, not for every request the server answers
+  await server.register(async (scope) => {
+    await scope.register(websocket, { options: { maxPayload: 1 << 20 } });
     scope.get('/api/basalt/realtime/ws', { websocket: true }, (raw, request) => {
       const socket = raw as unknown as Socket;
       const client = realtime.connect(wsTransport(socket));

@@ -14,12 +14,18 @@ declare module 'fastify' {
 /** Resolves the caller of every request before its handler runs (the "auth" step of the request line). */
 export function registerPrincipal(server: FastifyInstance, services: ApiServices): void {
   server.decorateRequest('principal', null);
-  server.addHook('preHandler', async (request) => {
-    request.principal = await services.auth.resolveToken(request.headers.authorization);
-    if (request.principal)
-      request.principalLabel = `${request.principal.collection.name}/${request.principal.record.id}`;
-    else await resolveApiKeyPrincipal(request, services);
+  // a callback hook: most requests carry no credentials and then cost no promise at all
+  server.addHook('preHandler', (request, _reply, done) => {
+    if (!request.headers.authorization && !request.headers['x-api-key']) return done();
+    resolvePrincipal(request, services).then(() => done(), done);
   });
+}
+
+async function resolvePrincipal(request: FastifyRequest, services: ApiServices): Promise<void> {
+  request.principal = await services.auth.resolveToken(request.headers.authorization);
+  if (request.principal)
+    request.principalLabel = `${request.principal.collection.name}/${request.principal.record.id}`;
+  else await resolveApiKeyPrincipal(request, services);
 }
 
 /** The records context of a request. */

@@ -57,7 +57,8 @@ export class AuthService {
     this.superusers = createSuperuserAdmin(db, collections, records);
     // a changed or deleted auth record (password, tokenKey, email…) drops its cached tokens
     records.onChange((event) => {
-      if (event.collection.type === 'auth') this.#principals.forget(event.collection.id, String(event.record.id));
+      if (event.collection.type === 'auth')
+        this.#principals.forget(event.collection.id, String(event.record.id));
     });
   }
 
@@ -76,12 +77,14 @@ export class AuthService {
   async resolveToken(header: string | undefined): Promise<AuthPrincipal | null> {
     if (!header) return null;
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
+    // a token verified moments ago skips decoding; its collection must still be the live one
+    const cached = this.#principals.get(token);
+    if (cached && this.deps.collections.registry.byId(cached.collection.id) === cached.collection)
+      return cached;
     const claims = peekClaims(token);
     if (!claims?.collectionId || typeof claims.id !== 'string') return null;
     const collection = this.deps.collections.registry.byId(claims.collectionId);
     if (collection?.type !== 'auth') return null;
-    const cached = this.#principals.get(token);
-    if (cached) return cached;
     const record = await findAuthRecordById(this.deps.db, collection, claims.id);
     if (!record) return null;
     const verified = await verifyAuthToken(token, collection, String(record.tokenKey));

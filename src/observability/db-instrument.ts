@@ -23,10 +23,10 @@ export function instrumentDb(driver: DbDriver, metrics: MetricsService, tracing:
   });
   registerDbStats(driver, metrics);
   const timers = {
-    all: duration.labels('all'),
-    get: duration.labels('get'),
-    run: duration.labels('run'),
-    transaction: duration.labels('transaction'),
+    all: duration.series({ op: 'all' }),
+    get: duration.series({ op: 'get' }),
+    run: duration.series({ op: 'run' }),
+    transaction: duration.series({ op: 'transaction' }),
   };
   // the hot path is one `.then` per statement: no async wrapper, no extra await
   function timed<T>(op: keyof typeof timers, sql: string | null, call: () => Promise<T>): Promise<T> {
@@ -36,12 +36,12 @@ export function instrumentDb(driver: DbDriver, metrics: MetricsService, tracing:
       : call();
     return done.then(
       (value) => {
-        timers[op].observe((performance.now() - start) / 1000);
+        duration.observe(timers[op], (performance.now() - start) / 1000);
         return value;
       },
       (error) => {
         errors.inc({ op });
-        timers[op].observe((performance.now() - start) / 1000);
+        duration.observe(timers[op], (performance.now() - start) / 1000);
         throw error;
       },
     );

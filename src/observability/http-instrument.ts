@@ -8,8 +8,10 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { HistogramSeries } from './fast-histogram.ts';
 import type { MetricsService } from './metrics-service.ts';
 import { redactUrl } from './redact.ts';
+import { declareRouteUrl, routeUrl } from './route-url.ts';
 import type { RequestLogStore } from './request-log-store.ts';
 import type { LogsSettings } from './logs-settings.ts';
 import type { Tracing } from './tracing.ts';
@@ -32,77 +34,101 @@ const NOT_STORED = new Set(['/metrics', '/api/basalt/live', '/api/basalt/ready',
  * and the stored request log entry. All work happens after the response is sent.
  */
 export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentOptions): void {
+  declareRouteUrl(server);
   const observe = options.metrics ? requestMetrics(options.metrics) : null;
-  if (options.metrics) countOpenRequests(server, options.metrics);
+  const open = options.metrics ? openRequests(server, options.metrics) : null;
+  if (open) {
+    // callback hooks: an async one costs a promise and a microtask on every request
+    server.addHook('onRequest', (request, _reply, done) => {
+      open.start(request);
+      done();
+    });
+    server.addHook('onRequestAbort', (request, done) => {
+      open.end(request);
+      done();
+    });
+  }
   if (options.tracing.enabled) traceRequests(server, options.tracing);
-  server.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
+  const store = options.requestLogs;
+  server.addHook('onResponse', (request, reply, done) => {
+    open?.end(request);
+    const route = routeUrl(request) || 'unmatched';
     observe?.(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    if (
-      options.requestLogs &&
-      !NOT_STORED.has(route) &&
-      !(route.startsWith('/api/logs') && reply.statusCode < 400)
-    )
-      options.requestLogs.add(requestLogEntry(request, reply, options.logsSettings()));
+    if (store?.accepts(reply.statusCode >= 400 ? 8 : 0) && isStored(route, reply.statusCode))
+      store.add(requestLogEntry(request, reply, options.logsSettings()));
+    done();
   });
 }
 
+function isStored(route: string, status: number): boolean {
+  return !NOT_STORED.has(route) && !(status < 400 && route.startsWith('/api/logs'));
+}
+
 function requestMetrics(metrics: MetricsService) {
-  const total = metrics.counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered, by route template, method and status.',
-    labels: ['method', 'route', 'status'],
-  });
   const duration = metrics.histogram({
     name: 'http_request_duration_seconds',
     help: 'Time to answer HTTP requests, by route template, method and status.',
     labels: ['method', 'route', 'status'],
   });
-  // label lookups hash their values; one child per combination keeps the hot path to two adds
-  const children = new Map<
-    string,
-    { count: ReturnType<typeof total.labels>; time: ReturnType<typeof duration.labels> }
-  >();
+  metrics.countOf(
+    { name: 'http_requests_total', help: 'HTTP requests answered, by route template, method and status.' },
+    duration,
+  );
+  // the series of each combination is resolved once; a request is then one Map lookup
+  const series = new Map<string, HistogramSeries>();
   return (method: string, route: string, status: number, seconds: number) => {
     const key = `${method} ${status} ${route}`;
-    let child = children.get(key);
-    if (!child) {
-      const labels = { method, route, status: String(status) };
-      child = { count: total.labels(labels), time: duration.labels(labels) };
-      children.set(key, child);
+    let found = series.get(key);
+    if (!found) {
+      found = duration.series({ method, route, status: String(status) });
+      series.set(key, found);
     }
-    child.count.inc();
-    child.time.observe(seconds);
+    duration.observe(found, seconds);
   };
 }
 
 /**
  * Requests being answered right now, and open realtime (SSE) connections: a realtime
  * subscription is one long request to `/api/realtime`, so in-flight counting covers it.
+ * Both are plain counts read at scrape time.
  */
-function countOpenRequests(server: FastifyInstance, metrics: MetricsService): void {
-  const inFlight = metrics.gauge({ name: 'http_requests_in_flight', help: 'Requests being answered now.' });
-  const realtime = metrics.gauge({ name: 'realtime_connections', help: 'Open realtime (SSE) connections.' });
-  const isRealtime = (request: FastifyRequest) =>
-    request.method === 'GET' && request.routeOptions.url === '/api/realtime';
-  // an aborted request may reach both hooks below; it is counted down once
-  const open = new WeakSet<FastifyRequest>();
-  server.addHook('onRequest', async (request) => {
-    open.add(request);
-    inFlight.inc();
-    if (isRealtime(request)) realtime.inc();
+function openRequests(server: FastifyInstance, metrics: MetricsService) {
+  // a declared field keeps every request object the same shape
+  server.decorateRequest('countedOpen', false);
+  let inFlight = 0;
+  let realtime = 0;
+  metrics.gauge({
+    name: 'http_requests_in_flight',
+    help: 'Requests being answered now.',
+    collect: (g) => g.set(inFlight),
   });
-  const done = async (request: FastifyRequest) => {
-    if (!open.delete(request)) return;
-    inFlight.dec();
-    if (isRealtime(request)) realtime.dec();
+  metrics.gauge({
+    name: 'realtime_connections',
+    help: 'Open realtime (SSE) connections.',
+    collect: (g) => g.set(realtime),
+  });
+  const isRealtime = (request: FastifyRequest) =>
+    request.method === 'GET' && routeUrl(request) === '/api/realtime';
+  return {
+    start(request: FastifyRequest) {
+      request.countedOpen = true;
+      inFlight++;
+      if (isRealtime(request)) realtime++;
+    },
+    // an aborted request may reach both onRequestAbort and onResponse; it ends once
+    end(request: FastifyRequest) {
+      if (!request.countedOpen) return;
+      request.countedOpen = false;
+      inFlight--;
+      if (isRealtime(request)) realtime--;
+    },
   };
-  server.addHook('onResponse', done);
-  server.addHook('onRequestAbort', done);
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** counted in the in-flight gauge and not yet counted out */
+    countedOpen: boolean;
     /** the request's server span while tracing is on */
     otelSpan: Span | null;
   }
@@ -133,13 +159,16 @@ function traceRequests(server: FastifyInstance, tracing: Tracing): void {
     // the rest of the request runs inside this context, so database spans become children
     context.with(trace.setSpan(parent, span), done);
   });
-  server.addHook('onResponse', async (request, reply) => endSpan(request, reply));
+  server.addHook('onResponse', (request, reply, done) => {
+    endSpan(request, reply);
+    done();
+  });
 }
 
 function endSpan(request: FastifyRequest, reply: FastifyReply): void {
   const span = request.otelSpan;
   if (!span) return;
-  const route = request.routeOptions.url;
+  const route = routeUrl(request);
   if (route) span.updateName(`${request.method} ${route}`);
   span.setAttributes({
     'http.route': route ?? '',

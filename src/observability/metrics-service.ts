@@ -1,4 +1,5 @@
-import client, { type Counter, type Gauge, type Histogram, Registry } from 'prom-client';
+import client, { type Counter, type Gauge, type Metric, Registry } from 'prom-client';
+import { FastHistogram, HistogramCounter } from './fast-histogram.ts';
 
 /** Seconds buckets for request and query latencies: 0.5 ms up to 10 s. */
 export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
@@ -17,7 +18,7 @@ export interface MetricSpec {
  */
 export class MetricsService {
   readonly registry = new Registry();
-  readonly #metrics = new Map<string, Counter | Gauge | Histogram>();
+  readonly #metrics = new Map<string, Counter | Gauge | FastHistogram | HistogramCounter>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) this.#processMetrics();
@@ -61,12 +62,21 @@ export class MetricsService {
     ) as Gauge;
   }
 
-  /** A histogram in seconds, with latency buckets unless others are given. */
-  histogram(spec: MetricSpec & { buckets?: number[] }): Histogram {
-    return this.#getOrCreate(
-      spec,
-      () => new client.Histogram({ ...this.#options(spec), buckets: spec.buckets ?? LATENCY_BUCKETS }),
-    ) as Histogram;
+  /**
+   * A histogram in seconds, with latency buckets unless others are given. Callers
+   * resolve a series per label combination once (`series({...})`) and observe on it.
+   */
+  histogram(spec: MetricSpec & { buckets?: number[] }): FastHistogram {
+    return this.#getOrCreate(spec, () =>
+      this.#register(new FastHistogram(`basalt_${spec.name}`, spec.help, spec.buckets ?? LATENCY_BUCKETS)),
+    ) as FastHistogram;
+  }
+
+  /** A counter of a histogram's observations by the same labels, read at scrape time. */
+  countOf(spec: MetricSpec, histogram: FastHistogram): HistogramCounter {
+    return this.#getOrCreate(spec, () =>
+      this.#register(new HistogramCounter(`basalt_${spec.name}`, spec.help, histogram)),
+    ) as HistogramCounter;
   }
 
   /** The exposition text Prometheus scrapes. */
@@ -88,12 +98,21 @@ export class MetricsService {
     };
   }
 
-  #getOrCreate(spec: MetricSpec, create: () => Counter | Gauge | Histogram): Counter | Gauge | Histogram {
+  // our own metrics follow the contract the registry reads every metric through (`get()`)
+  #register<M extends FastHistogram | HistogramCounter>(metric: M): M {
+    this.registry.registerMetric(metric as unknown as Metric);
+    return metric;
+  }
+
+  #getOrCreate<M extends Counter | Gauge | FastHistogram | HistogramCounter>(
+    spec: MetricSpec,
+    create: () => M,
+  ): M {
     let metric = this.#metrics.get(spec.name);
     if (!metric) {
       metric = create();
       this.#metrics.set(spec.name, metric);
     }
-    return metric;
+    return metric as M;
   }
 }

@@ -52,11 +52,18 @@ export class RequestLogStore {
     this.#pruneTimer = setInterval(() => void this.prune().catch(() => {}), PRUNE_EVERY_MS).unref();
   }
 
-  /** Queues an entry if the settings keep it (retention on, level, sampling). */
-  add(entry: LogEntry): void {
+  /**
+   * Whether an entry of `level` is kept (retention on, level, sampling): asked before
+   * the entry is built, so a request that is not stored costs nothing more.
+   */
+  accepts(level: number): boolean {
     const settings = this.#settings();
-    if (settings.maxDays === 0 || entry.level < settings.minLevel) return;
-    if (entry.level < 8 && settings.sampleRate < 1 && Math.random() >= settings.sampleRate) return;
+    if (settings.maxDays === 0 || level < settings.minLevel) return false;
+    return level >= 8 || settings.sampleRate >= 1 || Math.random() < settings.sampleRate;
+  }
+
+  /** Queues an entry the settings accept (see `accepts`). */
+  add(entry: LogEntry): void {
     if (this.#pending.length >= MAX_PENDING) {
       this.dropped++;
       return;
