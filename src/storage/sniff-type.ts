@@ -9,31 +9,42 @@ const SAMPLE = 4100;
  * UTF-8, with SVG and HTML called out because browsers execute them.
  */
 export async function sniffType(source: Readable): Promise<{ type: string; stream: Readable }> {
-  const iterator = source[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let size = 0;
-  let done = false;
-  while (size < SAMPLE) {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    head.push(next.value as Buffer);
-    size += (next.value as Buffer).length;
-  }
-  const sample = Buffer.concat(head);
-  const type = await typeOf(sample);
-  async function* replay() {
-    yield sample;
-    if (done) return;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next())
-      yield next.value as Buffer;
-  }
-  const stream = Readable.from(replay(), { objectMode: false });
-  // an error on the source must reach whoever reads the replay
-  source.once('error', (error) => stream.destroy(error));
-  return { type, stream };
+  // the source reads ahead while the type is worked out and until the caller reads it: a failure
+  // then must not crash the process (the stream keeps the error and gives it to its reader)
+  source.on('error', () => {});
+  const { head, ended } = await readHead(source, SAMPLE);
+  const type = await typeOf(head);
+  if (ended) return { type, stream: Readable.from(head.length ? [head] : [], { objectMode: false }) };
+  // the head goes back in front of the source, which is then read as it is: no extra stage per
+  // chunk (a replaying generator cost a promise per chunk and a copy of the stream machinery)
+  source.unshift(head);
+  return { type, stream: source };
+}
+
+/**
+ * Reads at least `size` bytes from a paused source (all of it when it ends first)
+ * without consuming the rest; `ended` says whether the source has nothing more.
+ */
+function readHead(source: Readable, size: number): Promise<{ head: Buffer; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const settle = (ended: boolean) => {
+      source.off('readable', onReadable).off('end', onEnd).off('error', reject);
+      resolve({ head: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), ended });
+    };
+    const onEnd = () => settle(true);
+    const onReadable = () => {
+      while (got < size) {
+        const chunk: Buffer | null = source.read();
+        if (chunk === null) break;
+        chunks.push(chunk);
+        got += chunk.length;
+      }
+      if (got >= size) settle(false);
+    };
+    source.on('readable', onReadable).once('end', onEnd).once('error', reject);
+  });
 }
 
 async function typeOf(sample: Buffer): Promise<string> {

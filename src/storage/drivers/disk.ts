@@ -8,12 +8,10 @@
  * hard-link the tree: a temp file linked there and renamed meanwhile would appear twice).
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { SizeLimit } from '../size-limit.ts';
 import {
   type ByteRange,
   type ListPage,
@@ -23,6 +21,7 @@ import {
   type StorageObjectInfo,
 } from '../storage-driver.ts';
 import { checkKey, checkPrefix } from '../storage-key.ts';
+import { writeDurably } from './disk-write.ts';
 
 const TMP = '.basalt-tmp';
 
@@ -55,6 +54,7 @@ class DiskStorage implements StorageDriver {
   readonly capabilities = { metadata: false };
   readonly #root: string;
   readonly #tmp: string;
+  readonly #knownDirs = new Set<string>();
 
   constructor(root: string, tmp: string) {
     this.#root = root;
@@ -81,18 +81,15 @@ class DiskStorage implements StorageDriver {
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<StorageObjectInfo> {
     const path = this.#path(key);
     const tmp = join(this.#tmp, randomUUID());
+    let stats: Stats;
     try {
-      await pipeline(
-        body,
-        new SizeLimit(options.maxSize),
-        createWriteStream(tmp, { flags: 'wx', flush: true }),
-      );
-      await renameInto(tmp, path);
+      stats = await writeDurably(tmp, body, options.maxSize);
+      await this.#renameInto(tmp, path);
     } catch (error) {
       await rm(tmp, { force: true });
       throw error;
     }
-    return this.#info(key, await stat(path));
+    return this.#info(key, stats);
   }
 
   async get(key: string, range?: ByteRange): Promise<{ info: StorageObjectInfo; body: Readable } | null> {
@@ -169,7 +166,8 @@ class DiskStorage implements StorageDriver {
     const tmp = join(this.#tmp, randomUUID());
     try {
       await copyFile(source, tmp);
-      await renameInto(tmp, target);
+      await syncFile(tmp);
+      await this.#renameInto(tmp, target);
     } catch (error) {
       await rm(tmp, { force: true });
       if (isMissing(error)) return null;
@@ -178,18 +176,49 @@ class DiskStorage implements StorageDriver {
     return this.#info(to, await stat(target));
   }
 
+  /**
+   * Moves a flushed temp file to its place and makes the move durable: the target folder
+   * is flushed, and so is the parent of every folder created for it, so after a crash the
+   * file is under its name or (not acknowledged yet) only in the temp folder.
+   */
+  async #renameInto(tmp: string, path: string, retry = true): Promise<void> {
+    const dir = dirname(path);
+    const created = this.#knownDirs.has(dir) ? undefined : await mkdir(dir, { recursive: true });
+    try {
+      await rename(tmp, path);
+    } catch (error) {
+      // a concurrent delete pruned the (empty) folder after we saw it: make it again, once
+      if (!retry || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.#knownDirs.delete(dir);
+      return this.#renameInto(tmp, path, false);
+    }
+    this.#rememberDir(dir);
+    await Promise.all(foldersToSync(dir, created).map(syncFile));
+  }
+
+  /** Folders known to exist skip a mkdir; bounded, and a stale entry only costs a retried rename. */
+  #rememberDir(dir: string): void {
+    if (this.#knownDirs.size >= 4096) this.#knownDirs.clear();
+    this.#knownDirs.add(dir);
+  }
+
   async close(): Promise<void> {}
 }
 
-/** Moves a finished temp file to its place; retried once when a concurrent delete pruned the folder. */
-async function renameInto(tmp: string, path: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    await mkdir(dirname(path), { recursive: true });
-    try {
-      await rename(tmp, path);
-      return;
-    } catch (error) {
-      if (attempt > 0 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+/** `dir` and, when mkdir created folders for it (`created` is the first), each new folder's parent. */
+function foldersToSync(dir: string, created: string | undefined): string[] {
+  const folders = [dir];
+  if (created === undefined) return folders;
+  for (let d = dir; d !== dirname(created); d = dirname(d)) folders.push(dirname(d));
+  return folders;
+}
+
+/** fsync of a file or folder by path (a folder's fsync makes the names in it durable). */
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
