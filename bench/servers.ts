@@ -11,7 +11,19 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE = process.execPath;
-const PRELOAD = ['--expose-gc', '--import', join(ROOT, 'bench/server-preload.ts')];
+/**
+ * V8 flags of every Node the bench starts. Node keeps a compile cache per set of V8 flags,
+ * so the CLI runs (`superuser upsert`) take the server's flags too: they load nearly every
+ * module of the server and so warm its cache, whatever changed since the last run.
+ */
+const V8_FLAGS = ['--expose-gc'];
+const PRELOAD = [...V8_FLAGS, '--import', join(ROOT, 'bench/server-preload.js')];
+/**
+ * What users run (`npm start`, `npx basalt`): the binary turns Node's compile cache on
+ * before the first TypeScript file, so a warm start never loads the type-stripping parser.
+ * `node src/main.ts` would load it for the entry file alone (several MB of idle RSS).
+ */
+const BASALT_BIN = join(ROOT, 'bin/basalt.js');
 
 let serverCpu: number | undefined;
 
@@ -41,18 +53,10 @@ export interface BasaltOptions {
   logLevel?: string;
 }
 
-/** The real binary: `node src/main.ts serve`, with a preload that answers the bench (server-preload.ts). */
+/** The real binary: `node bin/basalt.js serve`, with a preload that answers the bench (server-preload.js). */
 export async function startBasalt(options: BasaltOptions): Promise<ServerChild> {
   const port = await freePort();
-  const args = [
-    ...PRELOAD,
-    join(ROOT, 'src/main.ts'),
-    'serve',
-    '--http',
-    `127.0.0.1:${port}`,
-    '--dir',
-    options.dir,
-  ];
+  const args = [...PRELOAD, BASALT_BIN, 'serve', '--http', `127.0.0.1:${port}`, '--dir', options.dir];
   if (options.logLevel) args.push('--log-level', options.logLevel);
   return start('basalt', args, `http://127.0.0.1:${port}`, join(options.dir, 'server.log'), '/api/health');
 }
@@ -81,7 +85,7 @@ export async function startBaseline(dir: string, seed: number): Promise<ServerCh
 
 /** Runs a CLI command of the real binary to completion (e.g. `superuser upsert`). */
 export async function runBasaltCli(args: string[]): Promise<void> {
-  const child = spawn(NODE, [join(ROOT, 'src/main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE, [...V8_FLAGS, BASALT_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
@@ -100,7 +104,7 @@ export async function stopServer(server: ServerChild, timeoutMs = 15_000): Promi
   clearTimeout(timer);
 }
 
-/** Asks the Basalt child's preload (server-preload.ts) to do something and answers its reply. */
+/** Asks the Basalt child's preload (server-preload.js) to do something and answers its reply. */
 export async function ask<T>(
   server: ServerChild,
   message: Record<string, unknown>,
@@ -137,7 +141,7 @@ export interface IdleMemory {
 }
 
 /**
- * Full GCs in a server child (via server-preload.ts), then its resident set from /proc/PID/status.
+ * Full GCs in a server child (via server-preload.js), then its resident set from /proc/PID/status.
  * A `regular` GC frees objects but V8 keeps the heap pages it grew to; `last-resort` also hands
  * them back, as V8's memory reducer does a few seconds into idleness.
  */
