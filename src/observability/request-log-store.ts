@@ -1,5 +1,5 @@
 import { type DbDriver, openDb, type SqlValue } from '../db/index.ts';
-import { newRecordId } from '../lib/random.ts';
+import { newSequentialId } from '../lib/random.ts';
 import { formatDate } from '../lib/time.ts';
 import type { LogsSettings } from './logs-settings.ts';
 
@@ -28,6 +28,7 @@ const ROWS_PER_INSERT = 100;
 /** entries held while the log database is slow; past this, new ones are dropped and counted */
 const MAX_PENDING = 20_000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const PRUNE_CHUNK = 5000;
 
 /**
  * Request logs in their own SQLite file (`<dir>/auxiliary.db`), so log writes never
@@ -90,7 +91,8 @@ export class RequestLogStore {
         for (const { entry, at } of rows) {
           const created = formatDate(new Date(at));
           params.push(
-            newRecordId(),
+            // time-ordered ids append to the primary-key index instead of landing anywhere in it
+            newSequentialId(at),
             entry.level,
             entry.message,
             JSON.stringify(entry.data),
@@ -106,12 +108,24 @@ export class RequestLogStore {
     });
   }
 
-  /** Deletes entries older than `maxDays` (all of them when it is 0). */
+  /**
+   * Deletes entries older than `maxDays` (all of them when it is 0), a few thousand per
+   * statement with a turn of the event loop between: a busy server logs millions of
+   * requests a day, and one DELETE of them all would stall every request meanwhile.
+   */
   async prune(now = new Date()): Promise<number> {
     const days = this.#settings().maxDays;
     const before = formatDate(new Date(now.getTime() - days * 86_400_000));
-    const result = await this.db.run(`DELETE FROM "_logs" WHERE "created" <= ?`, [before]);
-    return result.changes;
+    let removed = 0;
+    for (;;) {
+      const { changes } = await this.db.run(
+        `DELETE FROM "_logs" WHERE rowid IN (SELECT rowid FROM "_logs" WHERE "created" <= ? LIMIT ${PRUNE_CHUNK})`,
+        [before],
+      );
+      removed += changes;
+      if (changes < PRUNE_CHUNK) return removed;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Entries waiting to be written. */

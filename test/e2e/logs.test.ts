@@ -127,4 +127,17 @@ describe('request logs through pb.logs', () => {
     const left = await pb.logs.getList(1, 1);
     assert.ok(left.totalItems <= 2, `left ${left.totalItems}`);
   });
+
+  test('retention removes more entries than one delete statement takes, in chunks', async () => {
+    const store = server.app.observability.requestLogs!;
+    for (let i = 0; i < 12_000; i++)
+      store.add({ level: 0, message: `GET /chunked/${i}`, data: { type: 'request' } });
+    await store.flush();
+    const stored = await pb.logs.getList(1, 1, { filter: 'message ~ "/chunked/"' });
+    assert.equal(stored.totalItems, 12_000);
+    const removed = await store.prune(new Date(Date.now() + 6 * 86_400_000));
+    assert.ok(removed >= 12_000, `removed ${removed}`);
+    const left = await pb.logs.getList(1, 1, { filter: 'message ~ "/chunked/"' });
+    assert.equal(left.totalItems, 0);
+  });
 });

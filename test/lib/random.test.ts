@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newRecordId, randomBelow, randomString } from '../../src/lib/random.ts';
+import { newRecordId, newSequentialId, randomBelow, randomString } from '../../src/lib/random.ts';
 
 describe('randomBelow', () => {
   it('stays in range, at both ends of the byte pool and above it', () => {
@@ -31,5 +31,27 @@ describe('record ids and random strings', () => {
 
   it('draws from the given alphabet', () => {
     assert.match(randomString(40, 'ab'), /^[ab]{40}$/);
+  });
+});
+
+describe('sequential ids', () => {
+  it('are 15 characters of [a-z0-9] that sort in the order they were made', () => {
+    const ids = Array.from({ length: 5000 }, () => newSequentialId());
+    for (const id of ids) assert.match(id, /^[a-z0-9]{15}$/);
+    assert.deepEqual([...ids].sort(), ids);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
+  it('never go backwards or repeat when the clock does', () => {
+    const later = newSequentialId(Date.now() + 60_000);
+    const earlier = newSequentialId(Date.now());
+    assert.ok(earlier > later, `${earlier} should sort after ${later}`);
+  });
+
+  it('carry into the next millisecond after 36^3 ids in one', () => {
+    const at = Date.now() + 120_000;
+    const ids = Array.from({ length: 46_700 }, () => newSequentialId(at));
+    assert.equal(new Set(ids).size, ids.length);
+    assert.deepEqual([...ids].sort(), ids);
   });
 });
