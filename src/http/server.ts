@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-  LogController,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError } from '../lib/errors.ts';
 import { handleError, handleNotFound } from './error-handler.ts';
-import { redactUrl, routeUrl } from './logger.ts';
+import { accessLogWriter } from './access-log.ts';
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -83,30 +77,15 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
+  const logRequest = accessLogWriter(options.logger);
   server.addHook('onResponse', (request, reply, done) => {
-    if (options.logger.isLevelEnabled('info')) logRequest(request, reply);
+    logRequest(request, reply);
     done();
   });
   server.decorateRequest('principalLabel', undefined);
   server.setErrorHandler(handleError);
   server.setNotFoundHandler(handleNotFound);
   return server;
-}
-
-/** The one line per answered request. */
-function logRequest(request: FastifyRequest, reply: FastifyReply): void {
-  request.log.info(
-    {
-      method: request.method,
-      url: redactUrl(request.url),
-      route: routeUrl(request) || undefined,
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 10) / 10,
-      ip: request.ip,
-      principal: request.principalLabel,
-    },
-    'request',
-  );
 }
 
 /**

@@ -130,3 +130,39 @@ test('no secret sent in headers, query or bodies appears in any log line or stor
     assert.equal(record, undefined, `the ${where} leaked into a stored log: ${record}`);
   }
 });
+
+test('each answered request logs one JSON line with its id, caller, route, status and time', async () => {
+  const signIn = await http(url, 'POST', '/api/collections/_superusers/auth-with-password', {
+    body: { identity: SUPERUSER.email, password: SUPERUSER.password },
+  });
+  const superuserId = signIn.body.record.id as string;
+  const answer = await http(url, 'GET', '/api/collections/_superusers/records?perPage=1&token=hidden', {
+    token: signIn.body.token,
+  });
+  assert.equal(answer.status, 200);
+  const requestId = answer.headers.get('x-request-id');
+  const line = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'request' && l.requestId === requestId);
+  assert.ok(line, `a request line for ${requestId}`);
+  const { time, ms, ...rest } = line;
+  assert.match(time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.ok(typeof ms === 'number' && ms >= 0, `ms ${ms}`);
+  assert.deepEqual(rest, {
+    level: 30,
+    service: 'basalt',
+    requestId,
+    method: 'GET',
+    url: '/api/collections/_superusers/records?perPage=1&token=[redacted]',
+    route: '/api/collections/:collection/records',
+    status: 200,
+    ip: '127.0.0.1',
+    principal: `_superusers/${superuserId}`,
+    msg: 'request',
+  });
+  // an unmatched route and a guest leave those fields out rather than printing null
+  const missing = await http(url, 'GET', '/api/nowhere');
+  const miss = lines
+    .map((l) => JSON.parse(l))
+    .find((l) => l.requestId === missing.headers.get('x-request-id'));
+  assert.equal(miss.status, 404);
+  assert.equal('route' in miss || 'principal' in miss, false);
+});
