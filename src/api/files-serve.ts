@@ -85,12 +85,10 @@ function wantedRange(request: FastifyRequest, info: StorageObjectInfo): ByteRang
   return { start, end };
 }
 
-/** The type of a stored object whose driver keeps none, from its first bytes (cached by etag). */
-const typeCache = new Map<string, string>();
+/** The type of a stored object whose driver keeps none, from its first bytes (remembered per version). */
 async function detectType(storage: StorageService, info: StorageObjectInfo): Promise<string> {
-  const cacheKey = `${info.key}\n${info.etag}`;
-  const cached = typeCache.get(cacheKey);
-  if (cached) return cached;
+  const known = storage.knownType(info);
+  if (known) return known;
   const head = await storage.driver.get(
     info.key,
     info.size ? { start: 0, end: Math.min(info.size, 4100) - 1 } : undefined,
@@ -98,8 +96,7 @@ async function detectType(storage: StorageService, info: StorageObjectInfo): Pro
   if (!head) throw new ApiError('not_found');
   const { type, stream } = await sniffType(head.body);
   stream.resume();
-  if (typeCache.size >= 1000) typeCache.delete(typeCache.keys().next().value as string);
-  typeCache.set(cacheKey, type);
+  storage.rememberType(info, type);
   return type;
 }
 

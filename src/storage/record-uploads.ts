@@ -49,6 +49,7 @@ export class RecordUploads {
     this.#keys.push(key);
     try {
       const info = await this.#storage.put(key, body, { maxSize, contentType: type });
+      this.#storage.rememberType(info, type);
       const upload: FileUpload = { name: stored, originalName: filename, size: info.size, type };
       this.#uploads.push(upload);
       return upload;

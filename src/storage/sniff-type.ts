@@ -13,17 +13,19 @@ export async function sniffType(source: Readable): Promise<{ type: string; strea
   // then must not crash the process (the stream keeps the error and gives it to its reader)
   source.on('error', () => {});
   const { head, ended } = await readHead(source, SAMPLE);
-  const type = await typeOf(head);
+  // exactly the first SAMPLE bytes, however the source happened to chunk them, so a file's type
+  // is the same at upload and when it is served later (which reads just that much)
+  const type = await typeOf(head.subarray(0, SAMPLE));
   if (ended) return { type, stream: Readable.from(head.length ? [head] : [], { objectMode: false }) };
-  // the head goes back in front of the source, which is then read as it is: no extra stage per
+  // the head is back in front of the source, which is then read as it is: no extra stage per
   // chunk (a replaying generator cost a promise per chunk and a copy of the stream machinery)
-  source.unshift(head);
   return { type, stream: source };
 }
 
 /**
- * Reads at least `size` bytes from a paused source (all of it when it ends first)
- * without consuming the rest; `ended` says whether the source has nothing more.
+ * Reads at least `size` bytes from a paused source (all of it when it ends first) and
+ * puts them back in front of it, so the source still yields every byte; `ended` says
+ * the source is used up (its bytes are all in `head`).
  */
 function readHead(source: Readable, size: number): Promise<{ head: Buffer; ended: boolean }> {
   return new Promise((resolve, reject) => {
@@ -31,7 +33,11 @@ function readHead(source: Readable, size: number): Promise<{ head: Buffer; ended
     let got = 0;
     const settle = (ended: boolean) => {
       source.off('readable', onReadable).off('end', onEnd).off('error', reject);
-      resolve({ head: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), ended });
+      const head = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      // at once, in this tick: a source whose last bytes were just read would otherwise emit
+      // 'end' before the head is back, and an unshift after 'end' loses the bytes
+      if (!ended) source.unshift(head);
+      resolve({ head, ended });
     };
     const onEnd = () => settle(true);
     const onReadable = () => {

@@ -18,8 +18,27 @@ export class StorageService {
   /** the S3-compatible endpoint over the same driver, or null when it is switched off */
   s3: S3Endpoint | null = null;
 
+  /** detected types by object version (`key` + etag), most recent last; bounded */
+  readonly #types = new Map<string, string>();
+
   constructor(driver: StorageDriver) {
     this.driver = driver;
+  }
+
+  /**
+   * Remembers the type detected from an object's content (at upload, or when first
+   * served), so serving that version again needs no second read of its first bytes.
+   */
+  rememberType(info: StorageObjectInfo, type: string): void {
+    const key = `${info.key}\n${info.etag}`;
+    this.#types.delete(key);
+    if (this.#types.size >= 1000) this.#types.delete(this.#types.keys().next().value as string);
+    this.#types.set(key, type);
+  }
+
+  /** The remembered type of this version of an object, if any. */
+  knownType(info: StorageObjectInfo): string | undefined {
+    return this.#types.get(`${info.key}\n${info.etag}`);
   }
 
   /** The key of a record's file. */

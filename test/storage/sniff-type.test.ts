@@ -52,3 +52,12 @@ test('a source that fails after the head fails the returned stream (a cut upload
 test('a source that fails before the head is complete rejects', async () => {
   await assert.rejects(sniffType(pieces(Buffer.alloc(100, 1), 10, new Error('cut early'))), /cut early/);
 });
+
+test('the type does not depend on how the source is chunked (upload and serving agree)', async () => {
+  const json = Buffer.from(JSON.stringify({ items: Array.from({ length: 2000 }, (_, i) => i) }));
+  assert.ok(json.length > 4100);
+  const whole = await sniffType(pieces(json, json.length));
+  const small = await sniffType(pieces(json, 1000));
+  assert.equal(whole.type, small.type);
+  assert.deepEqual(await collect(whole.stream), json);
+});
