@@ -34,7 +34,7 @@ export function registerRecordRoutes(server: FastifyInstance, services: ApiServi
     const { collection, ctx } = prepare(request, services);
     const id = request.params.id;
     return answerThroughHook(hooks?.view, { collection, id, request, reply, ctx }, async () =>
-      answer(services, collection, await records.view(collection, id, ctx), ctx, request),
+      answer(services, collection, await records.view(collection, id, ctx), ctx),
     );
   });
 
@@ -44,7 +44,7 @@ export function registerRecordRoutes(server: FastifyInstance, services: ApiServi
       const row = await writeWithFiles(services, request, collection, null, (body) =>
         records.create(collection, body, ctx),
       );
-      return answer(services, collection, row, ctx, request);
+      return answer(services, collection, row, ctx);
     });
   });
 
@@ -55,7 +55,7 @@ export function registerRecordRoutes(server: FastifyInstance, services: ApiServi
       const row = await writeWithFiles(services, request, collection, id, (body) =>
         records.update(collection, id, body, ctx),
       );
-      return answer(services, collection, row, ctx, request);
+      return answer(services, collection, row, ctx);
     });
   });
 
@@ -75,8 +75,8 @@ function prepare(
 ): { collection: Collection; ctx: RecordContext } {
   const collection = services.collections.require(request.params.collection);
   const ctx = recordContext(request, services);
-  // fail fast on a bad `fields` before any write happens
-  const query = stringValues(request.query);
+  // fail fast on a bad `fields` before any write happens (ctx.query holds the query string's values)
+  const query = ctx.query;
   if (query.fields) parseFields(query.fields);
   if (query.expand) parseExpand(query.expand, services.records.limits.expandMaxDepth);
   return { collection, ctx };
@@ -88,9 +88,8 @@ export async function answer(
   collection: Collection,
   row: RecordRow,
   ctx: RecordContext,
-  request: FastifyRequest,
 ): Promise<unknown> {
-  const query = stringValues(request.query);
+  const query = ctx.query;
   const [json] = await services.records.toJSON(collection, [row], ctx, query.expand);
   const fields = query.fields ? parseFields(query.fields) : null;
   return fields ? pickFields(json, fields) : json;

@@ -5,6 +5,7 @@ import { ApiError } from '../../lib/errors.ts';
 import { isPlainObject } from '../../lib/json.ts';
 import type { ApiServices } from '../api-services.ts';
 import { answer } from '../records-routes.ts';
+import { stringValues } from '../request-context.ts';
 
 /** Route params of every `/api/collections/:collection/...` auth endpoint. */
 export type CollectionParams = { collection: string };
@@ -45,7 +46,8 @@ export async function authResponse(
   });
   const principal = { collection, record };
   const ctx = services.auth.contextFor(principal, {
-    query: {},
+    // the answer's `expand` and `fields` come from the query string
+    query: stringValues(request.query),
     headers: {},
     method: 'POST',
     context: method,
@@ -53,6 +55,6 @@ export async function authResponse(
   request.principalLabel = `${collection.name}/${record.id}`;
   return {
     token: await services.auth.token(collection, record),
-    record: await answer(services, collection, record, ctx, request),
+    record: await answer(services, collection, record, ctx),
   };
 }

@@ -32,7 +32,7 @@ export function registerImpersonate(server: FastifyInstance, services: ApiServic
       });
       return {
         token,
-        record: await answer(services, collection, record, recordContext(request, services), request),
+        record: await answer(services, collection, record, recordContext(request, services)),
       };
     },
   );

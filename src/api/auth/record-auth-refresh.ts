@@ -21,7 +21,7 @@ export function registerAuthRefresh(server: FastifyInstance, services: ApiServic
       : header.replace(/^Bearer\s+/, '').trim();
     return {
       token,
-      record: await answer(services, collection, principal.record, recordContext(request, services), request),
+      record: await answer(services, collection, principal.record, recordContext(request, services)),
     };
   });
 }
