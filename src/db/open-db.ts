@@ -17,6 +17,13 @@ export interface OpenDbOptions {
   sync?: 'normal' | 'full';
   /** How long a write waits for a lock held by another process before failing with `busy`. */
   busyTimeoutMs?: number;
+  /**
+   * KiB of database pages a connection may keep in process memory (the engine's own page
+   * cache, on top of the OS's file cache). Memory a connection filled is kept for its
+   * lifetime (the C allocator rarely gives it back), so a database read rarely, like the
+   * request log, should ask for little. Engines without such a cache ignore it.
+   */
+  pageCacheKiB?: number;
   logger?: DbLogger;
 }
 

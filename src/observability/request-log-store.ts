@@ -29,6 +29,12 @@ const ROWS_PER_INSERT = 100;
 const MAX_PENDING = 20_000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const PRUNE_CHUNK = 5000;
+/**
+ * Page cache of each log database connection: appends touch only the last pages, and logs
+ * are read now and then from the dashboard; the main database's 16 MB read cache would be
+ * filled by a busy server's logs and kept for good.
+ */
+const PAGE_CACHE_KIB = 1000;
 
 /**
  * Request logs in their own SQLite file (`<dir>/auxiliary.db`), so log writes never
@@ -147,7 +153,7 @@ export async function openRequestLogStore(
   url: string,
   settings: () => LogsSettings,
 ): Promise<RequestLogStore> {
-  const db = await openDb(url, { sync: 'normal' });
+  const db = await openDb(url, { sync: 'normal', pageCacheKiB: PAGE_CACHE_KIB });
   await db.exec(SCHEMA);
   const store = new RequestLogStore(db, settings);
   await store.prune();
