@@ -48,7 +48,8 @@ export class RecordUploads {
     const key = this.#storage.fileKey(this.#collection.id, this.#recordId, stored);
     this.#keys.push(key);
     try {
-      const info = await this.#storage.put(key, body, { maxSize, contentType: type });
+      // stored names carry a random suffix, and no record names the file before the write commits
+      const info = await this.#storage.put(key, body, { maxSize, contentType: type, fresh: true });
       this.#storage.rememberType(info, type);
       const upload: FileUpload = { name: stored, originalName: filename, size: info.size, type };
       this.#uploads.push(upload);

@@ -25,6 +25,14 @@ export interface PutOptions {
   metadata?: Record<string, string>;
   /** refuse (StorageError `too_large`) once more than this many bytes arrive; nothing is kept */
   maxSize?: number;
+  /**
+   * The key is new and nothing reads it before this put resolves (random record file
+   * names, S3 blob keys): a driver may then let the object take its name while its
+   * bytes are still being flushed, as long as the put resolves only once both are
+   * durable. After a power loss during such a put, a partial object may remain under
+   * the key, referenced by nothing (the orphan sweep removes it).
+   */
+  fresh?: boolean;
 }
 
 /** An inclusive byte range, as HTTP Range requests name one. */

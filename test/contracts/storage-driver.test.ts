@@ -198,6 +198,28 @@ for (const [name, make] of [
       assert.deepEqual(subject.leftovers?.() ?? [], []);
     });
 
+    it('a fresh put stores like any put, and a fresh put that fails keeps nothing', async () => {
+      const info = await driver.put('fresh/a', text('new key'), { fresh: true });
+      assert.equal(info.size, 7);
+      assert.equal(await readAll((await driver.get('fresh/a'))!.body), 'new key');
+      let sent = 0;
+      const failing = new Readable({
+        read() {
+          if (++sent > 20) this.destroy(new Error('connection reset'));
+          else this.push(Buffer.alloc(1 << 18, 7));
+        },
+      });
+      await assert.rejects(driver.put('fresh/cut', failing, { fresh: true }), /connection reset/);
+      await assert.rejects(
+        driver.put('fresh/big', Readable.from([Buffer.alloc(3000)]), { fresh: true, maxSize: 1000 }),
+        { code: 'too_large' },
+      );
+      assert.equal(await driver.head('fresh/cut'), null);
+      assert.equal(await driver.head('fresh/big'), null);
+      assert.deepEqual(subject.leftovers?.() ?? [], []);
+      await driver.delete('fresh/a');
+    });
+
     it('streams a 40 MB object both ways with the same checksum', async () => {
       const size = 40 << 20;
       const { stream, digest } = generated(size);

@@ -26,12 +26,15 @@ const closeAsync = promisify(close);
 /**
  * Writes `body` to a file that must not exist yet (`wx`), refusing with StorageError
  * `too_large` past `maxSize` bytes, and resolves with the file's stats once its data
- * and size are on disk. On any failure the file may remain; the caller removes it.
+ * and size are on disk. `alongside` (if given) runs once every byte is written, at the
+ * same time as the final flush: the caller's own flushes then share the wait. On any
+ * failure the file may remain; the caller removes it.
  */
 export async function writeDurably(
   path: string,
   body: Readable,
   maxSize = Number.POSITIVE_INFINITY,
+  alongside?: () => Promise<void>,
 ): Promise<Stats> {
   // the body may fail while the file opens; its state keeps the error, and an unheard 'error' would crash
   body.on('error', ignore);
@@ -45,7 +48,7 @@ export async function writeDurably(
   try {
     const flushing = await pump(fd, body, maxSize);
     await flushing;
-    await fsyncAsync(fd);
+    await Promise.all([fsyncAsync(fd), alongside?.()]);
     return await fstatAsync(fd);
   } finally {
     await closeAsync(fd);

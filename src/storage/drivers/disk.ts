@@ -83,10 +83,19 @@ class DiskStorage implements StorageDriver {
     const tmp = join(this.#tmp, randomUUID());
     let stats: Stats;
     try {
-      stats = await writeDurably(tmp, body, options.maxSize);
-      await this.#renameInto(tmp, path);
+      if (options.fresh) {
+        // nothing reads a fresh key before the put resolves, so the file may take its name
+        // while its data is flushed: the file's and the folders' flushes overlap (on ext4
+        // and XFS they become one journal commit) instead of following each other
+        stats = await writeDurably(tmp, body, options.maxSize, () => this.#renameInto(tmp, path));
+      } else {
+        stats = await writeDurably(tmp, body, options.maxSize);
+        await this.#renameInto(tmp, path);
+      }
     } catch (error) {
       await rm(tmp, { force: true });
+      // a fresh key is this put's own: a half-flushed file that already took the name goes too
+      if (options.fresh) await rm(path, { force: true });
       throw error;
     }
     return this.#info(key, stats);

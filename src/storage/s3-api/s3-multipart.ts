@@ -65,7 +65,8 @@ export class S3Multipart {
     const blob = this.#store.newBlob('parts');
     const hashing = new HashingStream(sha256);
     body.on('error', (error) => hashing.destroy(error));
-    const info = await this.#store.storage.put(blob, body.pipe(hashing));
+    // blob keys are fresh UUIDs, referenced by no row until the write below
+    const info = await this.#store.storage.put(blob, body.pipe(hashing), { fresh: true });
     const etag = `"${hashing.md5}"`;
     const db = this.#store.db;
     let old: string | undefined;
@@ -129,7 +130,7 @@ export class S3Multipart {
     const md5s = Buffer.concat(chosen.map((p) => Buffer.from(p.etag.replace(/"/g, ''), 'hex')));
     const etag = `"${createHash('md5').update(md5s).digest('hex')}-${chosen.length}"`;
     const blob = this.#store.newBlob('objects');
-    const info = await this.#store.storage.put(blob, this.#joined(chosen));
+    const info = await this.#store.storage.put(blob, this.#joined(chosen), { fresh: true });
     const object = await this.#store.commit({
       bucket: upload.bucket,
       key: upload.key,

@@ -129,7 +129,8 @@ export class S3Store {
     const blob = this.newBlob('objects');
     const hashing = new HashingStream(write.sha256);
     body.on('error', (error) => hashing.destroy(error));
-    const info = await this.storage.put(blob, body.pipe(hashing));
+    // a blob key is a fresh UUID, and no object row points to it before commit()
+    const info = await this.storage.put(blob, body.pipe(hashing), { fresh: true });
     return this.commit({
       bucket,
       key,
