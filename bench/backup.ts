@@ -7,7 +7,7 @@
  *   node bench/backup.ts --keep          # keep the data dir for a look afterwards
  *
  * Half of every row and file is random bytes (does not compress), half text (compresses),
- * so gzip works about as hard as on real data. Printed: seconds, MB/s, peak RSS per step,
+ * so the compressor works about as hard as on real data. Printed: seconds, MB/s, peak RSS per step,
  * and backup MB/s as a ratio of the plain copy's.
  */
 import { spawnSync } from 'node:child_process';
@@ -107,10 +107,10 @@ async function main(): Promise<void> {
     const run = (name: string, phaseArgs: string) => step(name, [self, '--phase', phaseArgs, '--dir', dir]);
     const copy = run('copy', 'copy');
     rmSync(join(dir, 'copy'), { recursive: true, force: true });
-    const create = run('create', 'backup create bench.tar.gz');
-    const archiveMb = statSync(join(dir, 'backups', 'bench.tar.gz')).size / 1024 / 1024;
-    const verify = run('verify', 'backup verify bench.tar.gz');
-    const restore = run('restore', 'backup restore bench.tar.gz');
+    const create = run('create', 'backup create bench.tar.zst');
+    const archiveMb = statSync(join(dir, 'backups', 'bench.tar.zst')).size / 1024 / 1024;
+    const verify = run('verify', 'backup verify bench.tar.zst');
+    const restore = run('restore', 'backup restore bench.tar.zst');
     const row = (name: string, r: { seconds: number; rssMb: number }) =>
       console.log(
         `${name.padEnd(22)} ${r.seconds.toFixed(1).padStart(7)} s  ${(size / r.seconds).toFixed(1).padStart(7)} MB/s  peak RSS ${String(r.rssMb).padStart(5)} MB`,

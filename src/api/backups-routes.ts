@@ -3,15 +3,24 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BackupError, type BackupService, isSafeKey, restoreTargets } from '../backup/index.ts';
+import {
+  archiveCompression,
+  BackupError,
+  type BackupService,
+  isSafeKey,
+  restoreTargets,
+} from '../backup/index.ts';
 import { ApiError, fieldError } from '../lib/errors.ts';
 import { formatDate } from '../lib/time.ts';
 import type { ApiServices } from './api-services.ts';
 import { fileTokenPrincipal } from './file-token-principal.ts';
 import { requireSuperuser, stringValues } from './request-context.ts';
 
-/** Names a client may give a backup (PocketBase allows `.zip`; Basalt archives are tar + gzip either way). */
-const NAME = /^[a-z0-9_-]+\.(zip|tar\.gz|tgz)$/;
+/**
+ * Names a client may give a backup. PocketBase's dashboard and SDK ask for `.zip`; the
+ * name is only a label: the content is always Basalt's archive format (docs/operations.md).
+ */
+const NAME = /^[a-z0-9_-]+\.(zip|tar\.zst|tar\.gz|tgz)$/;
 
 /** The backup service and the app restart a restore needs (from the app). */
 export interface BackupRouteServices {
@@ -41,7 +50,7 @@ export function registerBackupRoutes(
       throw new ApiError('validation_failed', 'An error occurred while validating the submitted data.', {
         name: fieldError(
           'validation_match_invalid',
-          'Use lowercase letters, digits, _ and -, ending in .zip or .tar.gz.',
+          'Use lowercase letters, digits, _ and -, ending in .zip, .tar.zst or .tar.gz.',
         ),
       });
     if (name && (await backups.list().catch(toApi)).some((b) => b.key === name)) throw nameTaken();
@@ -118,9 +127,9 @@ async function upload(request: FastifyRequest, backups: BackupService): Promise<
       await pipeline(part.file, createWriteStream(join(tmp, 'upload')));
     }
     if (!name) throw invalidFile('Cannot be blank.');
-    if (!(await isGzip(join(tmp, 'upload'))))
+    if (!(await isArchive(join(tmp, 'upload'))))
       throw invalidFile(
-        'A backup archive is a .tar.gz file (made by Basalt); this file is not gzip-compressed.',
+        'A backup archive is a file made by Basalt (tar + zstd, or tar + gzip before format 2); this file is neither.',
       );
     if ((await backups.list().catch(toApi)).some((b) => b.key === name)) throw nameTaken('file');
     await backups.withStore((store) => store.put(name, join(tmp, 'upload'))).catch(toApi);
@@ -134,7 +143,7 @@ async function download(reply: FastifyReply, backups: BackupService, key: string
   if (!found) throw new ApiError('not_found');
   found.stream.on('close', () => void found.close());
   return reply
-    .header('content-type', 'application/gzip')
+    .header('content-type', 'application/octet-stream')
     .header('content-length', found.size)
     .header('content-disposition', `attachment; filename="${key}"`)
     .send(found.stream);
@@ -149,11 +158,11 @@ async function isSuperuserToken(services: ApiServices, token: string | undefined
   return fileTokenOwner?.collection.name === '_superusers';
 }
 
-async function isGzip(path: string): Promise<boolean> {
+async function isArchive(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4), 0, 4, 0);
+    return archiveCompression(buffer.subarray(0, bytesRead)) !== null;
   } finally {
     await handle.close();
   }

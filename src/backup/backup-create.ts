@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DbDriver } from '../db/index.ts';
 import { inspectSnapshot } from '../db/index.ts';
@@ -9,9 +9,9 @@ import { BackupError } from './backup-error.ts';
 import {
   type BackupManifest,
   DATABASE_NAME,
-  describeFiles,
+  listFiles,
   MANIFEST_FORMAT,
-  MANIFEST_NAME,
+  type ManifestFile,
   STORAGE_NAME,
 } from './backup-manifest.ts';
 import type { BackupProgress } from './backup-verify.ts';
@@ -41,9 +41,10 @@ export async function createArchive(sources: BackupSources, onProgress?: BackupP
     throw new BackupError('backup_unsupported', 'This database driver cannot take online snapshots yet.');
   const id = `${Date.now()}-${randomBytes(4).toString('hex')}`;
   const staging = join(sources.workDir, `.backup-staging-${id}`);
-  const archive = join(sources.workDir, `.backup-${id}.tar.gz`);
+  const archive = join(sources.workDir, `.backup-${id}.tar.zst`);
   await mkdir(staging, { recursive: true });
   try {
+    const created = new Date().toISOString();
     const snap = await db.snapshot(join(staging, DATABASE_NAME), (p) =>
       onProgress?.('snapshot', p.done, p.total),
     );
@@ -52,22 +53,18 @@ export async function createArchive(sources: BackupSources, onProgress?: BackupP
     const { migrations } = await inspectSnapshot(snap.format, join(staging, DATABASE_NAME), {
       integrity: false,
     });
-    const total = await treeSize(staging);
-    let hashed = 0;
-    const files = await describeFiles(staging, (n) => {
-      hashed += n;
-      onProgress?.('checksum', hashed, total);
-    });
-    const manifest: BackupManifest = {
+    const storage = existsSync(join(staging, STORAGE_NAME));
+    const seal = (files: ManifestFile[]): BackupManifest => ({
       format: MANIFEST_FORMAT,
       basaltVersion: sources.basaltVersion,
-      created: new Date().toISOString(),
+      created,
       database: { format: snap.format, file: DATABASE_NAME, migrations },
-      storage: existsSync(join(staging, STORAGE_NAME)),
+      storage,
       files,
-    };
-    await writeFile(join(staging, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
-    await packArchive(staging, manifest, archive, (done, all) => onProgress?.('pack', done, all));
+    });
+    await packArchive(staging, await listFiles(staging), archive, seal, (done, all) =>
+      onProgress?.('pack', done, all),
+    );
     return archive;
   } catch (err) {
     await rm(archive, { force: true });
@@ -91,11 +88,4 @@ async function linkTree(from: string, to: string): Promise<void> {
           if (err.code !== 'ENOENT') throw err; // deleted since the listing: not part of the backup
         });
   }
-}
-
-async function treeSize(root: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true }))
-    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
-  return total;
 }

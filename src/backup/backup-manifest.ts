@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 
-/** The archive layout this build writes and reads; a restore refuses any other. */
-export const MANIFEST_FORMAT = 1;
-/** Name of the manifest inside an archive (always its first entry). */
+/**
+ * The archive layout this build writes: 2 is a zstd-compressed tar with the manifest as
+ * its last entry. 1 (gzip, manifest first) is still read. A restore refuses any other.
+ */
+export const MANIFEST_FORMAT = 2;
+/** Archive layouts this build can read and restore. */
+export const READABLE_FORMATS: readonly number[] = [1, 2];
+/** Name of the manifest inside an archive (the last entry; the first in format 1). */
 export const MANIFEST_NAME = 'manifest.json';
 /** Name of the database copy inside an archive. */
 export const DATABASE_NAME = 'data.db';
@@ -40,26 +42,6 @@ export interface BackupManifest {
   files: ManifestFile[];
 }
 
-/** SHA-256 and size of a file, streamed. */
-export async function hashFile(
-  path: string,
-  onBytes?: (n: number) => void,
-): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  await pipeline(
-    createReadStream(path, { highWaterMark: 1 << 20 }),
-    async (source: AsyncIterable<Buffer>) => {
-      for await (const chunk of source) {
-        hash.update(chunk);
-        size += chunk.length;
-        onBytes?.(chunk.length);
-      }
-    },
-  );
-  return { sha256: hash.digest('hex'), size };
-}
-
 /** Every regular file under `root` (skipping the manifest), as archive paths, sorted. */
 export async function listFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
@@ -68,14 +50,6 @@ export async function listFiles(root: string): Promise<string[]> {
     .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join('/'))
     .filter((path) => path !== MANIFEST_NAME)
     .sort();
-}
-
-/** Hashes every file under `root` into manifest entries. */
-export async function describeFiles(root: string, onBytes?: (n: number) => void): Promise<ManifestFile[]> {
-  const out: ManifestFile[] = [];
-  for (const path of await listFiles(root))
-    out.push({ path, ...(await hashFile(join(root, path), onBytes)) });
-  return out;
 }
 
 /** Reads a manifest's JSON, answering a list of what is wrong with its shape (empty: fine). */

@@ -88,10 +88,10 @@ export class BackupService {
     return this.withStore((store) => store.list(), location);
   }
 
-  /** A new name, e.g. `basalt_backup_20260102150405.tar.gz` (auto: prefixed `@auto_`). */
+  /** A new name, e.g. `basalt_backup_20260102150405.tar.zst` (auto: prefixed `@auto_`). */
   static newName(auto = false): string {
     const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    return `${auto ? AUTO_PREFIX : ''}basalt_backup_${stamp}.tar.gz`;
+    return `${auto ? AUTO_PREFIX : ''}basalt_backup_${stamp}.tar.zst`;
   }
 
   /** Takes a backup into the store under `key` (a fresh name when omitted); answers the key. */

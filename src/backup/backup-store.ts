@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 
 /** One archive in a store. */
 export interface BackupObject {
-  /** the archive's name, e.g. `basalt_backup_20260101120000.tar.gz` */
+  /** the archive's name, e.g. `basalt_backup_20260101120000.tar.zst` */
   key: string;
   size: number;
   /** last modification time */

@@ -1,11 +1,11 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { inspectSnapshot, snapshotFormats } from '../db/index.ts';
 import { SYSTEM_MIGRATIONS } from '../data/system-schema.ts';
-import { type ByteProgress, unpackArchive } from './backup-archive.ts';
+import { type ArchiveSource, type ByteProgress, unpackArchive } from './backup-archive.ts';
 import { BackupError } from './backup-error.ts';
-import { type BackupManifest, DATABASE_NAME, MANIFEST_FORMAT } from './backup-manifest.ts';
+import { type BackupManifest, DATABASE_NAME, READABLE_FORMATS } from './backup-manifest.ts';
 import type { BackupStore } from './backup-store.ts';
 
 /** Progress of a long backup step: which step, and bytes done of total. */
@@ -18,9 +18,9 @@ export interface VerifiedArchive {
 }
 
 /**
- * Fetches `key` from the store (read in place when the store is a local folder),
- * unpacks it into `staging`, checks every checksum against the manifest, that this build
- * can restore it, and the database copy's own integrity check. Throws `BackupError`
+ * Reads `key` from the store, unpacks it into `staging` checking every checksum against
+ * the manifest, then checks that this build can restore it and the database copy's own
+ * integrity check. Throws `BackupError`
  * (`backup_not_found`, `backup_corrupt`, `backup_incompatible`) and touches nothing live.
  */
 export async function verifyArchive(
@@ -30,9 +30,9 @@ export async function verifyArchive(
   version: string,
   onProgress?: BackupProgress,
 ): Promise<VerifiedArchive> {
-  const archive = await fetchLocal(store, key, staging, onProgress);
+  const source = await openArchive(store, key);
   const step: ByteProgress = (done, total) => onProgress?.('unpack', done, total);
-  const manifest = await unpackArchive(archive, join(staging, 'archive'), step);
+  const manifest = await unpackArchive(source, join(staging, 'archive'), step);
   refuseIncompatible(manifest, version);
   const copy = join(staging, 'archive', manifest.database.file || DATABASE_NAME);
   const inspection = await inspectSnapshot(manifest.database.format, copy, { integrity: true });
@@ -44,25 +44,18 @@ export async function verifyArchive(
   return { staging: join(staging, 'archive'), manifest };
 }
 
-async function fetchLocal(
-  store: BackupStore,
-  key: string,
-  staging: string,
-  onProgress?: BackupProgress,
-): Promise<string> {
+/**
+ * The archive's bytes: read in place when the store is a local folder, else streamed
+ * from the store straight into the unpacking (never saved whole first).
+ */
+async function openArchive(store: BackupStore, key: string): Promise<ArchiveSource> {
   const local = store.localPath?.(key);
-  if (local && (await store.exists(key))) return local;
+  if (local && (await store.exists(key)))
+    return { stream: createReadStream(local, { highWaterMark: 64 * 1024 }), size: (await stat(local)).size };
   const found = await store.get(key);
   if (!found)
     throw new BackupError('backup_not_found', `There is no backup named ${key} in ${store.location}.`);
-  const path = join(staging, 'download.tar.gz');
-  let done = 0;
-  found.stream.on('data', (chunk: Buffer) => {
-    done += chunk.length;
-    onProgress?.('download', done, found.size);
-  });
-  await pipeline(found.stream, createWriteStream(path));
-  return path;
+  return found;
 }
 
 /** Throws `backup_incompatible` for archives this build must not restore. */
@@ -73,8 +66,10 @@ export function refuseIncompatible(manifest: BackupManifest, version: string): v
       `This backup cannot be restored by Basalt ${version}: ${why}.`,
     );
   };
-  if (manifest.format !== MANIFEST_FORMAT)
-    refuse(`its archive format is ${manifest.format}, this build reads format ${MANIFEST_FORMAT}`);
+  if (!READABLE_FORMATS.includes(manifest.format))
+    refuse(
+      `its archive format is ${manifest.format}, this build reads formats ${READABLE_FORMATS.join(' and ')}`,
+    );
   if (compareVersions(manifest.basaltVersion, version) > 0)
     refuse(`it was made by the newer Basalt ${manifest.basaltVersion}; upgrade Basalt first`);
   if (!snapshotFormats().includes(manifest.database.format))

@@ -1,5 +1,5 @@
 /** The public surface of backup/: the service, its store contract and settings. */
-export type { ByteProgress } from './backup-archive.ts';
+export { archiveCompression, type ByteProgress } from './backup-archive.ts';
 export { BackupError, type BackupErrorCode } from './backup-error.ts';
 export { recoverInterruptedRestore } from './backup-journal.ts';
 export type { BackupManifest, ManifestFile } from './backup-manifest.ts';

@@ -97,7 +97,7 @@ async function makeDamagedCopies(): Promise<void> {
     });
   });
   await repack('newer.tar.gz', (dir) => patchManifest(dir, (m) => (m.basaltVersion = '99.0.0')));
-  await repack('future-format.tar.gz', (dir) => patchManifest(dir, (m) => (m.format = 2)));
+  await repack('future-format.tar.gz', (dir) => patchManifest(dir, (m) => (m.format = 99)));
 }
 
 const CASES: Array<[string, string]> = [

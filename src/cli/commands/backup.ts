@@ -192,8 +192,8 @@ export const backupCommand: Command = {
   examples: [
     'basalt backup create',
     'basalt backup list --json',
-    'basalt backup verify basalt_backup_20260101030000.tar.gz',
-    'basalt backup restore basalt_backup_20260101030000.tar.gz   # with the server stopped',
+    'basalt backup verify basalt_backup_20260101030000.tar.zst',
+    'basalt backup restore basalt_backup_20260101030000.tar.zst   # with the server stopped',
     'basalt backup prune --keep-last 7 --keep-daily 14 --keep-weekly 8 --all',
   ],
 };
