@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import { ApiError } from '../lib/errors.ts';
 import { handleError, handleNotFound } from './error-handler.ts';
-import { accessLogWriter } from './access-log.ts';
+import { accessLog } from './access-log.ts';
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -77,9 +77,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
-  const logRequest = accessLogWriter(options.logger);
+  const requestLines = accessLog(options.logger);
   server.addHook('onResponse', (request, reply, done) => {
-    logRequest(request, reply);
+    requestLines.write(request, reply);
+    done();
+  });
+  server.addHook('onClose', (_instance, done) => {
+    requestLines.flush();
     done();
   });
   server.decorateRequest('principalLabel', undefined);
