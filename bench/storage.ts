@@ -2,8 +2,9 @@
  * Storage throughput: upload and download MB/s of 1 MB and 100 MB objects through the
  * records API (multipart upload, /api/files download) and the S3 API (presigned PUT
  * and GET), beside a baseline in the same run — a plain node:http server piping the
- * socket to a file and a file to the socket — and Basalt's peak RSS while moving 1 GB
- * (uploaded and downloaded through both APIs). Both servers run in their own processes.
+ * socket to a file and a file to the socket, also with each file flushed (fsync) before
+ * the answer, as Basalt does — and Basalt's peak RSS while moving 1 GB (uploaded and
+ * downloaded through both APIs). Both servers run in their own processes.
  *
  *   node bench/storage.ts               # 3 interleaved rounds of 1 MB ×40 and 100 MB ×3, then 1 GB once
  *   node bench/storage.ts --rounds 5    # more rounds when the machine is noisy
@@ -35,7 +36,8 @@ const BASELINE = `
 const http = require('node:http'); const fs = require('node:fs'); const dir = process.argv[1];
 http.createServer((req, res) => {
   const file = dir + '/' + encodeURIComponent(req.url);
-  if (req.method === 'PUT') { req.pipe(fs.createWriteStream(file)).on('finish', () => res.end('ok')); return; }
+  const flush = req.headers['x-fsync'] === '1';
+  if (req.method === 'PUT') { req.pipe(fs.createWriteStream(file, { flush })).on('finish', () => res.end('ok')); return; }
   fs.createReadStream(file).on('error', () => { res.statusCode = 404; res.end(); }).pipe(res);
 }).listen(0, '127.0.0.1', function () { console.log('listening ' + this.address().port); });`;
 
@@ -201,29 +203,33 @@ async function main() {
       if (n !== size) throw new Error(`s3 get got ${n} of ${size} bytes`);
     },
   };
-  const base = {
+  const plain = (fsync: boolean) => ({
     async up(size: number, i: number) {
       await (
-        await fetch(`${baseline.url}/o${size}-${i}`, {
+        await fetch(`${baseline.url}/${fsync ? 's' : 'o'}${size}-${i}`, {
           method: 'PUT',
           body: body(size),
           duplex: 'half',
-          headers: { 'content-length': String(size) },
+          headers: { 'content-length': String(size), 'x-fsync': fsync ? '1' : '0' },
         } as RequestInit)
       ).text();
     },
     async down(size: number, i: number) {
-      await drain(await fetch(`${baseline.url}/o${size}-${i}`));
+      await drain(await fetch(`${baseline.url}/${fsync ? 's' : 'o'}${size}-${i}`));
     },
-  };
+  });
+  const base = plain(false);
 
   const sizes = [
     [1 << 20, Number(values.small)],
     [100 << 20, 3],
   ] as const;
   const rounds = Number(values.rounds);
+  // `base+fsync` is the baseline flushing each file before it answers, as Basalt does for
+  // durability: the share of a gap that is the price of the flush, not of Basalt
   const paths = [
     ['baseline', base],
+    ['base+fsync', plain(true)],
     ['records', records],
     ['s3', s3api],
   ] as const;

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../lib/errors.ts';
 import { type ByteRange, type StorageObjectInfo, type StorageService, sniffType } from '../storage/index.ts';
@@ -19,8 +20,31 @@ export async function serveObject(
   key: string,
   options: { name: string; download: boolean; cacheControl: string },
 ): Promise<FastifyReply> {
-  const info = await storage.driver.head(key);
+  // a plain GET wants the whole object: one open gives its info and its bytes (a conditional or
+  // ranged one looks first, so a 304 or a range never starts reading the whole object)
+  const h = request.headers;
+  const plain = !h.range && !h['if-none-match'] && !h['if-modified-since'];
+  const whole = plain ? await storage.driver.get(key) : null;
+  const info = whole ? whole.info : await storage.driver.head(key);
   if (!info) throw new ApiError('not_found');
+  try {
+    return await answer(request, reply, storage, key, info, whole?.body ?? null, options);
+  } catch (error) {
+    whole?.body.destroy();
+    throw error;
+  }
+}
+
+/** Headers, then 304, 416, or the bytes (`body` when already open, else opened here). */
+async function answer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  storage: StorageService,
+  key: string,
+  info: StorageObjectInfo,
+  body: Readable | null,
+  options: { name: string; download: boolean; cacheControl: string },
+): Promise<FastifyReply> {
   const type = info.contentType ?? (await detectType(storage, info));
   const inline = !options.download && INLINE_TYPES.test(type);
   reply
@@ -35,13 +59,16 @@ export async function serveObject(
     .header('etag', info.etag)
     .header('last-modified', info.modified.toUTCString())
     .header('accept-ranges', 'bytes');
-  if (notModified(request, info)) return reply.code(304).send();
+  if (notModified(request, info)) {
+    body?.destroy();
+    return reply.code(304).send();
+  }
   const range = wantedRange(request, info);
   if (range === 'unsatisfiable') {
     return reply.code(416).header('content-range', `bytes */${info.size}`).send();
   }
   // HEAD goes through the same path: Node sends no body for HEAD, and the length stays the real one
-  const object = await storage.driver.get(key, range ?? undefined);
+  const object = body ? { body } : await storage.driver.get(key, range ?? undefined);
   if (!object) throw new ApiError('not_found');
   if (range) {
     reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
