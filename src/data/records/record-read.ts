@@ -55,6 +55,9 @@ export async function listRecords(
   };
 }
 
+// the by-id SELECT without a rule condition, per collection (a changed collection is a new object)
+const byIdSql = new WeakMap<Collection, string>();
+
 /** Fetches one row by id that passes `condition`; undefined when missing or hidden by it. */
 export async function findRow(
   deps: RecordDeps,
@@ -63,12 +66,13 @@ export async function findRow(
   condition: SqlPart | null,
   ctx: RecordContext,
 ): Promise<RecordRow | undefined> {
+  const cached = condition?.sql ? undefined : byIdSql.get(collection);
+  if (cached) return reader(deps, ctx).get<RecordRow>(cached, [id]);
   const q = deps.db.dialect.quote;
   const where = whereClause([{ sql: `${q(ALIAS)}.${q('id')} = ?`, params: [id] }, condition]);
-  return reader(deps, ctx).get<RecordRow>(
-    `SELECT ${q(ALIAS)}.* FROM ${q(collection.name)} ${q(ALIAS)}${where.sql} LIMIT 1`,
-    where.params,
-  );
+  const sql = `SELECT ${q(ALIAS)}.* FROM ${q(collection.name)} ${q(ALIAS)}${where.sql} LIMIT 1`;
+  if (!condition?.sql) byIdSql.set(collection, sql);
+  return reader(deps, ctx).get<RecordRow>(sql, where.params);
 }
 
 /** One record the caller may view, or a 404 that does not tell "hidden" from "missing". */
