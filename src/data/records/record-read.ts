@@ -32,7 +32,7 @@ export async function listRecords(
   const where = whereClause([rule, filter]);
   const q = deps.db.dialect.quote;
   const from = `FROM ${q(collection.name)} ${q(ALIAS)}`;
-  const order = sort && sort.sql ? ` ORDER BY ${sort.sql}` : '';
+  const order = sort?.sql ? ` ORDER BY ${sort.sql}` : '';
   const offset = (params.page - 1) * params.perPage;
   const db = reader(deps, ctx);
   const rows = await db.all<RecordRow>(`SELECT ${q(ALIAS)}.* ${from}${where.sql}${order} LIMIT ? OFFSET ?`, [
