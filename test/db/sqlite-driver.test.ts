@@ -22,6 +22,28 @@ async function withDb(body: (db: SqliteDriver) => Promise<void>, options: Sqlite
 }
 
 describe('SQLite driver', () => {
+  it('answers rows as plain objects whose columns follow schema changes', async () => {
+    await withDb(async (db) => {
+      await db.run('INSERT INTO t (id, name) VALUES (1, ?)', ['a']);
+      const named = 'SELECT id, name FROM t WHERE id = ?';
+      const starred = 'SELECT * FROM t WHERE id = ?';
+      const row = await db.get<Record<string, unknown>>(named, [1]);
+      assert.deepEqual(row, { id: 1, name: 'a' });
+      assert.equal(Object.getPrototypeOf(row), Object.prototype);
+      assert.deepEqual(await db.get(starred, [1]), { id: 1, name: 'a' });
+      assert.deepEqual(await db.all('SELECT id AS x, name AS x FROM t'), [{ x: 'a' }]);
+      // both statements are cached now; a schema change must not leave either on stale names
+      await db.exec('ALTER TABLE t RENAME COLUMN name TO title');
+      await db.exec('ALTER TABLE t ADD COLUMN views INTEGER NOT NULL DEFAULT 7');
+      assert.deepEqual(await db.get(starred, [1]), { id: 1, title: 'a', views: 7 });
+      await assert.rejects(db.get(named, [1]), /no such column: name/);
+      // a column named __proto__ is a value, never the row's prototype
+      const odd = await db.get<Record<string, unknown>>('SELECT 5 AS "__proto__", 6 AS y');
+      assert.deepEqual(Object.keys(odd!), ['__proto__', 'y']);
+      assert.equal(Object.getPrototypeOf(odd), Object.prototype);
+    });
+  });
+
   it('sets WAL, foreign keys, busy timeout and the sync profile', async () => {
     await withDb(async (db) => {
       const pragmas = await db.transaction(async (tx) => ({

@@ -30,6 +30,23 @@ export interface SqlPart {
 
 export const ALIAS = 't';
 
+const selectLists = new WeakMap<Collection, string>();
+
+/**
+ * `"t"."id", "t"."title", …`: every column of a collection's table, named. Record reads
+ * name their columns instead of `t.*` so the driver can read rows as arrays (see the
+ * SQLite connection); a changed collection is a new object, and so a new list.
+ */
+export function selectList(deps: RecordDeps, collection: Collection): string {
+  let list = selectLists.get(collection);
+  if (!list) {
+    const q = deps.db.dialect.quote;
+    list = collection.fields.map((field) => `${q(ALIAS)}.${q(field.name)}`).join(', ');
+    selectLists.set(collection, list);
+  }
+  return list;
+}
+
 /** Where reads go: the caller's transaction when there is one (to see its own writes). */
 export function reader(deps: RecordDeps, ctx: RecordContext): Queryable {
   return ctx.tx ?? deps.db;

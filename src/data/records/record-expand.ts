@@ -4,7 +4,7 @@ import type { Collection, Field } from '../collection-types.ts';
 import { isMultiValued } from '../collection-types.ts';
 import { parseIndex } from '../collections/collection-index.ts';
 import type { RecordContext } from './record-context.ts';
-import { ALIAS, type RecordDeps, reader, ruleCondition, whereClause } from './record-deps.ts';
+import { ALIAS, type RecordDeps, reader, ruleCondition, selectList, whereClause } from './record-deps.ts';
 import { type RecordJSON, type RecordRow, recordToJSON } from './record-output.ts';
 import { findVisibleByIds } from './record-read.ts';
 import { relationIds } from './record-relations.ts';
@@ -126,7 +126,7 @@ async function expandBackRelation(
     : `${column} IN (${ids.map(() => '?').join(', ')})`;
   const where = whereClause([{ sql: holds, params: ids }, rule]);
   const rows = await (reader(deps, ctx) as Queryable).all<RecordRow>(
-    `SELECT ${q(ALIAS)}.* FROM ${q(source.name)} ${q(ALIAS)}${where.sql} LIMIT 1000`,
+    `SELECT ${selectList(deps, source)} FROM ${q(source.name)} ${q(ALIAS)}${where.sql} LIMIT 1000`,
     where.params,
   );
   const related = await toExpandables(deps, source, rows, subtree, ctx);

@@ -9,6 +9,7 @@ import {
   type RecordDeps,
   reader,
   ruleCondition,
+  selectList,
   type SqlPart,
   whereClause,
 } from './record-deps.ts';
@@ -35,12 +36,10 @@ export async function listRecords(
   const order = sort?.sql ? ` ORDER BY ${sort.sql}` : '';
   const offset = (params.page - 1) * params.perPage;
   const db = reader(deps, ctx);
-  const rows = await db.all<RecordRow>(`SELECT ${q(ALIAS)}.* ${from}${where.sql}${order} LIMIT ? OFFSET ?`, [
-    ...where.params,
-    ...(sort?.params ?? []),
-    params.perPage,
-    offset,
-  ]);
+  const rows = await db.all<RecordRow>(
+    `SELECT ${selectList(deps, collection)} ${from}${where.sql}${order} LIMIT ? OFFSET ?`,
+    [...where.params, ...(sort?.params ?? []), params.perPage, offset],
+  );
   if (params.skipTotal) {
     return { page: params.page, perPage: params.perPage, totalItems: -1, totalPages: -1, items: rows };
   }
@@ -70,7 +69,7 @@ export async function findRow(
   if (cached) return reader(deps, ctx).get<RecordRow>(cached, [id]);
   const q = deps.db.dialect.quote;
   const where = whereClause([{ sql: `${q(ALIAS)}.${q('id')} = ?`, params: [id] }, condition]);
-  const sql = `SELECT ${q(ALIAS)}.* FROM ${q(collection.name)} ${q(ALIAS)}${where.sql} LIMIT 1`;
+  const sql = `SELECT ${selectList(deps, collection)} FROM ${q(collection.name)} ${q(ALIAS)}${where.sql} LIMIT 1`;
   if (!condition?.sql) byIdSql.set(collection, sql);
   return reader(deps, ctx).get<RecordRow>(sql, where.params);
 }
@@ -110,7 +109,7 @@ export async function findVisibleByIds(
   };
   const where = whereClause([inList, rule]);
   return reader(deps, ctx).all<RecordRow>(
-    `SELECT ${q(ALIAS)}.* FROM ${q(collection.name)} ${q(ALIAS)}${where.sql}`,
+    `SELECT ${selectList(deps, collection)} FROM ${q(collection.name)} ${q(ALIAS)}${where.sql}`,
     where.params,
   );
 }
