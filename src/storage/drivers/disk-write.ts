@@ -46,8 +46,7 @@ export async function writeDurably(
     throw error;
   }
   try {
-    const flushing = await pump(fd, body, maxSize);
-    await flushing;
+    await pump(fd, body, maxSize);
     await Promise.all([fsyncAsync(fd), alongside?.()]);
     return await fstatAsync(fd);
   } finally {
@@ -56,11 +55,11 @@ export async function writeDurably(
 }
 
 /**
- * Moves the body into `fd`; resolves once every byte is written, with the background
- * flush still running (if any). A body that errors, closes early or grows past
- * `maxSize` rejects and is destroyed.
+ * Moves the body into `fd`; resolves once every byte is written and the background
+ * flush (if one runs) is done, rejecting if any background flush failed. A body that
+ * errors, closes early or grows past `maxSize` rejects and is destroyed.
  */
-function pump(fd: number, body: Readable, maxSize: number): Promise<Promise<void>> {
+function pump(fd: number, body: Readable, maxSize: number): Promise<void> {
   if (body.destroyed) return Promise.reject(body.errored ?? prematureClose());
   return new Promise((resolve, reject) => {
     let pending: Buffer[] = [];
@@ -83,17 +82,31 @@ function pump(fd: number, body: Readable, maxSize: number): Promise<Promise<void
       const reportError = () => reject(error);
       Promise.allSettled([lastWrite, flushing]).then(reportError);
     };
+    let flushRunning = false;
+    let flushError: Error | undefined;
     const flushInBackground = () => {
+      // one at a time: a flush still running when more data is written covers it on the next one
+      if (flushRunning) return;
+      flushRunning = true;
       unflushed = 0;
       // the data so far is written out while the rest arrives; the final fsync then has little left
-      flushing = flushing.then(() => fdatasyncAsync(fd));
-      flushing.catch(() => {});
+      flushing = fdatasyncAsync(fd).then(
+        () => {
+          flushRunning = false;
+        },
+        (error) => {
+          // kept, not replaced by a later flush's success: after a failed flush the kernel may
+          // have dropped the dirty pages, and a later fsync can succeed without them
+          flushError ??= error;
+          flushRunning = false;
+        },
+      );
     };
     const writeNext = () => {
       if (failed) return;
       if (pending.length === 0) {
         writing = false;
-        if (ended) resolve(flushing);
+        if (ended) flushing.then(() => (flushError ? reject(flushError) : resolve()));
         else body.resume();
         return;
       }
