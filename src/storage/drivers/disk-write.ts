@@ -47,7 +47,10 @@ export async function writeDurably(
   }
   try {
     await pump(fd, body, maxSize);
-    await Promise.all([fsyncAsync(fd), alongside?.()]);
+    // settled both before the descriptor closes: a flush still queued must not meet a reused number
+    const [flushed, beside] = await Promise.allSettled([fsyncAsync(fd), alongside?.()]);
+    if (flushed.status === 'rejected') throw flushed.reason;
+    if (beside.status === 'rejected') throw beside.reason;
     return await fstatAsync(fd);
   } finally {
     await closeAsync(fd);
