@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { type FileHandle, mkdir, open, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -89,11 +89,7 @@ export async function packArchive(
 
 async function sizeOf(root: string, paths: string[]): Promise<number> {
   let total = 0;
-  for (const path of paths) {
-    const handle = await open(join(root, path), 'r');
-    total += (await handle.stat()).size;
-    await handle.close();
-  }
+  for (const path of paths) total += (await stat(join(root, path))).size;
   return total;
 }
 
@@ -297,12 +293,14 @@ function checkFiles(manifest: BackupManifest, found: Map<string, { size: number;
 }
 
 /**
- * Damage in the archive becomes `backup_corrupt`; a failing disk or store (an error
- * with a system call, e.g. ENOSPC) is passed on as it is, since the archive may be fine.
+ * Damage in the archive (the tar reader's or the decompressor's complaints) becomes
+ * `backup_corrupt`; anything else (a full disk, a dropped connection to S3) is passed on
+ * as it is, since the archive itself may be fine.
  */
 function readProblem(err: unknown): unknown {
   if (err instanceof BackupError) return err;
-  if (err instanceof TarError || !(err as NodeJS.ErrnoException).syscall)
+  const code = String((err as NodeJS.ErrnoException).code ?? '');
+  if (err instanceof TarError || code.startsWith('Z_') || code.startsWith('ZSTD_'))
     return corrupt(`the archive cannot be read (${(err as Error).message})`, err);
   return err;
 }

@@ -166,6 +166,23 @@ test('an archive is read from any stream, e.g. one coming from S3, in pieces of 
   assert.equal(manifest.files.length, PATHS.length);
 });
 
+test('a store that fails mid-download is not reported as a damaged archive', async () => {
+  const bytes = readFileSync(await packed());
+  async function* dropped() {
+    yield bytes.subarray(0, 1000);
+    throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+  }
+  const stream = Readable.from(dropped());
+  await assert.rejects(
+    unpackArchive({ stream, size: bytes.length }, join(root, 'out-dropped')),
+    (err: unknown) => {
+      assert.ok(!(err instanceof BackupError), 'the archive may be fine: not backup_corrupt');
+      assert.match(String(err), /socket hang up/);
+      return true;
+    },
+  );
+});
+
 test('a file of 8 GiB or more gets its size in a pax record (ustar holds 11 octal digits)', () => {
   const header = fileHeader('data.db', 2 ** 33, new Date(0));
   assert.equal(header.length, 512 * 3, 'pax header, pax body, ustar header');
