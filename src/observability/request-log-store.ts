@@ -22,9 +22,14 @@ CREATE TABLE IF NOT EXISTS "_logs" (
 CREATE INDEX IF NOT EXISTS "_logs_idx_created" ON "_logs" ("created");
 CREATE INDEX IF NOT EXISTS "_logs_idx_level" ON "_logs" ("level")`;
 
-const FLUSH_EVERY_MS = 1000;
-const FLUSH_AT = 2000;
+const FLUSH_EVERY_MS = 250;
+const FLUSH_AT = 1000;
 const ROWS_PER_INSERT = 100;
+const COLUMNS = ['id', 'level', 'message', 'data', 'created', 'updated'];
+const INSERT_HEAD = `INSERT INTO "_logs" (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES `;
+const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(',')})`;
+const placeholders = (rows: number) => Array.from({ length: rows }, () => ROW_PLACEHOLDERS).join(',');
+const FULL_ROWS = placeholders(ROWS_PER_INSERT);
 /** entries held while the log database is slow; past this, new ones are dropped and counted */
 const MAX_PENDING = 20_000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
@@ -39,13 +44,20 @@ const PAGE_CACHE_KIB = 1000;
 /**
  * Request logs in their own SQLite file (`<dir>/auxiliary.db`), so log writes never
  * queue behind application writes. Entries are buffered and written in one transaction
- * per second (or per 2,000), off the request path; old ones are pruned hourly.
+ * every 250 ms (or per 1,000), off the request path; old ones are pruned hourly.
+ *
+ * An entry becomes its row values when it is queued: one flat list of strings and
+ * numbers, rather than entry objects that would keep each request's strings alive until
+ * the write. Held that long under load, they outlived the young generation's collections
+ * and were copied, then promoted and collected again as old garbage.
  */
 export class RequestLogStore {
   readonly db: DbDriver;
   readonly #settings: () => LogsSettings;
-  // entries are kept as given and serialized at flush, keeping ids, dates and JSON off the request path
-  #pending: Array<{ entry: LogEntry; at: number }> = [];
+  /** the row values of queued entries, COLUMNS.length per entry */
+  #pending: SqlValue[] = [];
+  #lastMs = 0;
+  #lastDate = '';
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout;
   #pruneTimer: NodeJS.Timeout;
@@ -71,12 +83,25 @@ export class RequestLogStore {
 
   /** Queues an entry the settings accept (see `accepts`). */
   add(entry: LogEntry): void {
-    if (this.#pending.length >= MAX_PENDING) {
+    if (this.pending >= MAX_PENDING) {
       this.dropped++;
       return;
     }
-    this.#pending.push({ entry, at: Date.now() });
-    if (this.#pending.length >= FLUSH_AT) void this.flush();
+    const at = Date.now();
+    const created = this.#dateOf(at);
+    // time-ordered ids append to the primary-key index instead of landing anywhere in it
+    const id = newSequentialId(at);
+    this.#pending.push(id, entry.level, entry.message, JSON.stringify(entry.data), created, created);
+    if (this.pending >= FLUSH_AT) void this.flush();
+  }
+
+  /** The stored date of `ms`, formatted once per millisecond (many entries share one). */
+  #dateOf(ms: number): string {
+    if (ms !== this.#lastMs) {
+      this.#lastMs = ms;
+      this.#lastDate = formatDate(new Date(ms));
+    }
+    return this.#lastDate;
   }
 
   /** Writes every queued entry; resolves when they are committed. */
@@ -87,29 +112,15 @@ export class RequestLogStore {
 
   async #write(): Promise<void> {
     if (this.#pending.length === 0) return;
-    const batch = this.#pending;
+    const values = this.#pending;
     this.#pending = [];
     // multi-row INSERTs: one statement per 100 entries instead of one per entry
+    const chunk = ROWS_PER_INSERT * COLUMNS.length;
     await this.db.transaction(async (tx) => {
-      for (let from = 0; from < batch.length; from += ROWS_PER_INSERT) {
-        const rows = batch.slice(from, from + ROWS_PER_INSERT);
-        const params: SqlValue[] = [];
-        for (const { entry, at } of rows) {
-          const created = formatDate(new Date(at));
-          params.push(
-            // time-ordered ids append to the primary-key index instead of landing anywhere in it
-            newSequentialId(at),
-            entry.level,
-            entry.message,
-            JSON.stringify(entry.data),
-            created,
-            created,
-          );
-        }
-        await tx.run(
-          `INSERT INTO "_logs" ("id","level","message","data","created","updated") VALUES ${rows.map(() => '(?,?,?,?,?,?)').join(',')}`,
-          params,
-        );
+      for (let from = 0; from < values.length; from += chunk) {
+        const params = values.slice(from, from + chunk);
+        const rows = params.length / COLUMNS.length;
+        await tx.run(`${INSERT_HEAD}${rows === ROWS_PER_INSERT ? FULL_ROWS : placeholders(rows)}`, params);
       }
     });
   }
@@ -136,7 +147,7 @@ export class RequestLogStore {
 
   /** Entries waiting to be written. */
   get pending(): number {
-    return this.#pending.length;
+    return this.#pending.length / COLUMNS.length;
   }
 
   /** Writes what is queued, then closes the log database. */
