@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGunzip, createZstdCompress, createZstdDecompress } from 'node:zlib';
 import { BackupError } from './backup-error.ts';
-import { bufferReleaser } from './backup-memory.ts';
+import { bufferReleaser } from '../lib/buffer-release.ts';
 import {
   type BackupManifest,
   MANIFEST_NAME,
@@ -26,7 +26,7 @@ export type ByteProgress = (done: number, total: number) => void;
 const ZSTD_LEVEL = 1;
 /**
  * Buffer sizes: large enough for few system calls and thread-pool hops, small enough that
- * the buffers used between two collections (see backup-memory.ts) stay a few MB. 256 KiB
+ * the buffers used between two collections (see lib/buffer-release.ts) stay a few MB. 256 KiB
  * chunks were no faster on the bench and left more memory behind.
  */
 const READ_CHUNK = 64 * 1024;

@@ -9,6 +9,7 @@
 import { close, fdatasync, fstat, fsync, open, type Stats, writev } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import { bufferReleaser } from '../../lib/buffer-release.ts';
 import { StorageError } from '../storage-driver.ts';
 
 /** Stop reading the body while this much is waiting for the disk (the socket then holds the rest). */
@@ -74,6 +75,8 @@ function pump(fd: number, body: Readable, maxSize: number): Promise<void> {
     let failed = false;
     let flushing: Promise<void> = Promise.resolve();
     let lastWrite: Promise<unknown> = Promise.resolve();
+    // written chunks are freed only by a collection, which V8 would otherwise run ~64 MB later
+    const release = bufferReleaser();
 
     const fail = (error: Error) => {
       if (failed) return;
@@ -122,6 +125,7 @@ function pump(fd: number, body: Readable, maxSize: number): Promise<void> {
         // writev on a regular file writes everything or fails; anything else is an I/O fault
         if (written !== bytes) return fail(new Error(`Short write to ${fd}: ${written} of ${bytes} bytes.`));
         unflushed += written;
+        release(written);
         if (unflushed >= FLUSH_EVERY) flushInBackground();
         writeNext();
       }, fail);
