@@ -29,7 +29,10 @@ export async function guardAuthWrite(
   if (!ctx.isSuperuser && 'tokenKey' in rest)
     problems.tokenKey = fieldError('validation_forbidden', 'Only superusers may set "tokenKey".');
   if (!trusted && 'verified' in rest)
-    problems.verified = fieldError('validation_forbidden', 'Only superusers and managers may set "verified".');
+    problems.verified = fieldError(
+      'validation_forbidden',
+      'Only superusers and managers may set "verified".',
+    );
   const changesPassword = typeof rest.password === 'string' && rest.password !== '';
   // PocketBase checks passwordConfirm for everyone, superusers included; only oldPassword
   // is waived for them (forms/record_upsert.go)

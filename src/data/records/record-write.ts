@@ -61,7 +61,13 @@ export async function updateRecord(
   const txCtx = { ...ctx, tx };
   const before = await findRow(deps, collection, id, rule, txCtx);
   if (!before) throw new ApiError('not_found');
-  body = await guardAuthWrite(collection, body, before, ctx, await managesRecord(deps, collection, id, txCtx));
+  body = await guardAuthWrite(
+    collection,
+    body,
+    before,
+    ctx,
+    await managesRecord(deps, collection, id, txCtx),
+  );
   const values = await prepareRecordValues({
     collection,
     body,
