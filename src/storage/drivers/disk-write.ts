@@ -17,6 +17,18 @@ const MAX_PENDING = 1 << 20;
 /** Start a background flush after this much new data. */
 const FLUSH_EVERY = 8 << 20;
 
+let releaser: ((bytes: number) => void) | undefined;
+/**
+ * Counts bytes the disk driver has moved (written or read, all streams together, so
+ * many small objects count as much as one big one) and every 4 MB runs a minor
+ * collection: each chunk is a fresh buffer only a collection frees, and V8 would
+ * otherwise let ~64 MB of already-moved chunks pile up (see lib/buffer-release.ts).
+ */
+export function releaseBuffers(bytes: number): void {
+  releaser ??= bufferReleaser();
+  releaser(bytes);
+}
+
 const openAsync = promisify(open);
 const writevAsync = promisify(writev);
 const fsyncAsync = promisify(fsync);
@@ -75,8 +87,6 @@ function pump(fd: number, body: Readable, maxSize: number): Promise<void> {
     let failed = false;
     let flushing: Promise<void> = Promise.resolve();
     let lastWrite: Promise<unknown> = Promise.resolve();
-    // written chunks are freed only by a collection, which V8 would otherwise run ~64 MB later
-    const release = bufferReleaser();
 
     const fail = (error: Error) => {
       if (failed) return;
@@ -125,7 +135,7 @@ function pump(fd: number, body: Readable, maxSize: number): Promise<void> {
         // writev on a regular file writes everything or fails; anything else is an I/O fault
         if (written !== bytes) return fail(new Error(`Short write to ${fd}: ${written} of ${bytes} bytes.`));
         unflushed += written;
-        release(written);
+        releaseBuffers(written);
         if (unflushed >= FLUSH_EVERY) flushInBackground();
         writeNext();
       }, fail);

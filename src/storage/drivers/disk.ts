@@ -31,9 +31,8 @@ import {
   StorageError,
   type StorageObjectInfo,
 } from '../storage-driver.ts';
-import { bufferReleaser } from '../../lib/buffer-release.ts';
 import { checkKey, checkPrefix } from '../storage-key.ts';
-import { writeDurably } from './disk-write.ts';
+import { releaseBuffers, writeDurably } from './disk-write.ts';
 
 const TMP = '.basalt-tmp';
 
@@ -227,17 +226,15 @@ class DiskStorage implements StorageDriver {
 }
 
 /**
- * A read stream over `handle` that runs a minor collection every few MB it hands out:
- * each chunk is a fresh buffer that only a collection frees, and V8 would otherwise let
- * ~64 MB of already-sent chunks pile up (see lib/buffer-release.ts). Counted where the
- * stream pushes, so nothing is added between the file and the socket.
+ * A read stream over `handle` that counts what it hands out toward the next minor
+ * collection (releaseBuffers); counted where it pushes, so no stage sits between the
+ * file and the socket.
  */
 function releasingStream(handle: FileHandle, range: { start?: number; end?: number }): Readable {
   const stream = handle.createReadStream(range);
-  const release = bufferReleaser();
   const push = stream.push.bind(stream);
   stream.push = (chunk: Buffer | null, encoding?: BufferEncoding) => {
-    if (chunk) release(chunk.length);
+    if (chunk) releaseBuffers(chunk.length);
     return push(chunk, encoding);
   };
   return stream;
