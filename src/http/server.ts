@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { ApiError } from '../lib/errors.ts';
 import { handleError, handleNotFound } from './error-handler.ts';
 import { accessLog } from './access-log.ts';
+import { lazyRequestLogger } from './request-logger.ts';
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -27,6 +28,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   const server: FastifyInstance = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: options.bodyLimit,
     requestTimeout: options.requestTimeoutMs,
     trustProxy: options.trustProxy,
