@@ -201,9 +201,11 @@ function requestLogEntry(request: FastifyRequest, reply: FastifyReply, settings:
   }
   if (request.otelSpan) data.traceId = request.otelSpan.spanContext().traceId;
   let path = url;
-  try {
-    path = decodeURI(url);
-  } catch {}
+  if (url.includes('%')) {
+    try {
+      path = decodeURI(url);
+    } catch {}
+  }
   return { level: reply.statusCode >= 400 ? 8 : 0, message: `${request.method} ${path}`, data };
 }
 
