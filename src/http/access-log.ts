@@ -26,6 +26,12 @@ export function accessLog(logger: Logger): {
   // (sonic-boom) measures the byte length of the text it holds on every write, which
   // flattens that growing string each time: written line by line, that copying was the
   // largest allocation of a whole request.
+  const quoted = new Map<string, string>();
+  const quotedRoute = (route: string) => {
+    let text = quoted.get(route);
+    if (text === undefined) quoted.set(route, (text = JSON.stringify(route)));
+    return text;
+  };
   let pending: string[] = [];
   let scheduled = false;
   const flush = () => {
@@ -39,9 +45,11 @@ export function accessLog(logger: Logger): {
     if (!logger.isLevelEnabled('info')) return;
     const fields = accessFields(request, reply);
     if (request.otelSpan) return void request.log.info(fields, 'request');
-    let line = `{"level":${INFO}${time()}${base},"requestId":${JSON.stringify(request.id)}`;
-    line += `,"method":${JSON.stringify(fields.method)},"url":${JSON.stringify(fields.url)}`;
-    if (fields.route) line += `,"route":${JSON.stringify(fields.route)}`;
+    // the request id (the id rule or a UUID) and the method (the HTTP parser knows a fixed
+    // set) are plain ASCII and quoted as they are; route templates are few, quoted once each
+    let line = `{"level":${INFO}${time()}${base},"requestId":"${request.id}","method":"${fields.method}"`;
+    line += `,"url":${JSON.stringify(fields.url)}`;
+    if (fields.route) line += `,"route":${quotedRoute(fields.route)}`;
     line += `,"status":${fields.status},"ms":${fields.ms},"ip":${JSON.stringify(fields.ip)}`;
     if (fields.principal) line += `,"principal":${JSON.stringify(fields.principal)}`;
     pending.push(`${line},"msg":"request"}\n`);

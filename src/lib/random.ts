@@ -44,6 +44,7 @@ export function newRecordId(): string {
 }
 
 let lastMs = 0;
+let lastPrefix = '000000000';
 let sequence = 0;
 
 /**
@@ -58,10 +59,12 @@ export function newSequentialId(now = Date.now()): string {
   if (now > lastMs) {
     lastMs = now;
     sequence = 0;
+    lastPrefix = lastMs.toString(36).padStart(9, '0');
   } else if (++sequence >= 46_656) {
     // 36^3 ids in one millisecond: carry on in the next one
     lastMs++;
     sequence = 0;
+    lastPrefix = lastMs.toString(36).padStart(9, '0');
   }
-  return lastMs.toString(36).padStart(9, '0') + sequence.toString(36).padStart(3, '0') + randomString(3);
+  return lastPrefix + sequence.toString(36).padStart(3, '0') + randomString(3);
 }

@@ -74,15 +74,17 @@ function requestMetrics(metrics: MetricsService) {
     { name: 'http_requests_total', help: 'HTTP requests answered, by route template, method and status.' },
     duration,
   );
-  // the series of each combination is resolved once; a request is then one Map lookup
-  const series = new Map<string, HistogramSeries>();
+  // The series of each combination is resolved once, in maps keyed by the route template,
+  // the status and the method as they come: a joined key would be a new string to build
+  // and hash on every request.
+  const byRoute = new Map<string, Map<number, Map<string, HistogramSeries>>>();
   return (method: string, route: string, status: number, seconds: number) => {
-    const key = `${method} ${status} ${route}`;
-    let found = series.get(key);
-    if (!found) {
-      found = duration.series({ method, route, status: String(status) });
-      series.set(key, found);
-    }
+    let byStatus = byRoute.get(route);
+    if (!byStatus) byRoute.set(route, (byStatus = new Map()));
+    let byMethod = byStatus.get(status);
+    if (!byMethod) byStatus.set(status, (byMethod = new Map()));
+    let found = byMethod.get(method);
+    if (!found) byMethod.set(method, (found = duration.series({ method, route, status: String(status) })));
     duration.observe(found, seconds);
   };
 }
