@@ -29,7 +29,10 @@ export function accessLog(logger: Logger): {
   const quoted = new Map<string, string>();
   const quotedRoute = (route: string) => {
     let text = quoted.get(route);
-    if (text === undefined) quoted.set(route, (text = JSON.stringify(route)));
+    if (text === undefined) {
+      text = JSON.stringify(route);
+      quoted.set(route, text);
+    }
     return text;
   };
   let pending: string[] = [];

@@ -80,11 +80,20 @@ function requestMetrics(metrics: MetricsService) {
   const byRoute = new Map<string, Map<number, Map<string, HistogramSeries>>>();
   return (method: string, route: string, status: number, seconds: number) => {
     let byStatus = byRoute.get(route);
-    if (!byStatus) byRoute.set(route, (byStatus = new Map()));
+    if (!byStatus) {
+      byStatus = new Map();
+      byRoute.set(route, byStatus);
+    }
     let byMethod = byStatus.get(status);
-    if (!byMethod) byStatus.set(status, (byMethod = new Map()));
+    if (!byMethod) {
+      byMethod = new Map();
+      byStatus.set(status, byMethod);
+    }
     let found = byMethod.get(method);
-    if (!found) byMethod.set(method, (found = duration.series({ method, route, status: String(status) })));
+    if (!found) {
+      found = duration.series({ method, route, status: String(status) });
+      byMethod.set(method, found);
+    }
     duration.observe(found, seconds);
   };
 }
