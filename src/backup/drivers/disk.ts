@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsyncPath } from '../../lib/fsync.ts';
 import { type BackupObject, type BackupStore, isSafeKey } from '../backup-store.ts';
 
 /** A backup store in a local folder (by default `<dir>/backups`), created on first write. */
@@ -40,7 +41,11 @@ export class DiskBackupStore implements BackupStore {
     const partial = join(this.#folder, `${key}.partial`);
     // a rename of a local file is cheap; a copy lands beside the target first
     await rename(localFile, partial).catch(() => copyFile(localFile, partial));
+    // the archive's bytes, then its name, are on disk before the backup is reported kept:
+    // after a power loss a listed backup is a whole one
+    await fsyncPath(partial);
     await rename(partial, join(this.#folder, key));
+    await fsyncPath(this.#folder);
   }
 
   async get(key: string): Promise<{ stream: ReturnType<typeof createReadStream>; size: number } | null> {

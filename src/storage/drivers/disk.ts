@@ -31,6 +31,7 @@ import {
   StorageError,
   type StorageObjectInfo,
 } from '../storage-driver.ts';
+import { fsyncPath } from '../../lib/fsync.ts';
 import { checkKey, checkPrefix } from '../storage-key.ts';
 import { releaseBuffers, writeDurably } from './disk-write.ts';
 
@@ -186,7 +187,7 @@ class DiskStorage implements StorageDriver {
     const tmp = join(this.#tmp, randomUUID());
     try {
       await copyFile(source, tmp);
-      await syncFile(tmp);
+      await fsyncPath(tmp);
       await this.#renameInto(tmp, target);
     } catch (error) {
       await rm(tmp, { force: true });
@@ -213,7 +214,7 @@ class DiskStorage implements StorageDriver {
       return this.#renameInto(tmp, path, false);
     }
     this.#rememberDir(dir);
-    await Promise.all(foldersToSync(dir, created).map(syncFile));
+    await Promise.all(foldersToSync(dir, created).map(fsyncPath));
   }
 
   /** Folders known to exist skip a mkdir; bounded, and a stale entry only costs a retried rename. */
@@ -246,14 +247,4 @@ function foldersToSync(dir: string, created: string | undefined): string[] {
   if (created === undefined) return folders;
   for (let d = dir; d !== dirname(created); d = dirname(d)) folders.push(dirname(d));
   return folders;
-}
-
-/** fsync of a file or folder by path (a folder's fsync makes the names in it durable). */
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
