@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
-import { openDb } from '../../src/db/index.ts';
+import { inspectSnapshot, openDb } from '../../src/db/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'basalt-snapshot-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,4 +43,40 @@ test('SQLite snapshot under a write load holds every write acknowledged before i
   copy.close();
   assert.equal(integrity, 'ok');
   assert.ok(during >= ackedBefore, `copy has ${during} of the ${ackedBefore} writes acknowledged before it`);
+});
+
+test('the integrity check of a copy runs off the main thread and still finds damage', async () => {
+  const path = join(dir, 'big-copy.db');
+  const db = new DatabaseSync(path);
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT); CREATE INDEX t_body ON t (body)');
+  // big enough that checking it takes a while: rows made in SQL, random text for the index
+  db.exec(`WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 300000)
+    INSERT INTO t (body) SELECT hex(randomblob(24)) FROM n`);
+  db.close();
+  // the longest gap between ticks of the event loop while the check runs
+  let last = performance.now();
+  let longest = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  const started = performance.now();
+  const sound = await inspectSnapshot('sqlite', path, { integrity: true });
+  const took = performance.now() - started;
+  clearInterval(ticker);
+  // a loop blocked until now never ticked: its gap runs to the end
+  longest = Math.max(longest, performance.now() - last);
+  assert.deepEqual(sound.problems, []);
+  assert.ok(
+    longest < Math.max(100, took / 2),
+    `the event loop stalled ${longest.toFixed(0)} ms of ${took.toFixed(0)} ms`,
+  );
+
+  // a page overwritten behind SQLite's back is reported
+  const fd = openSync(path, 'r+');
+  writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, 4096 * 200);
+  closeSync(fd);
+  const damaged = await inspectSnapshot('sqlite', path, { integrity: true });
+  assert.ok(damaged.problems.length > 0, 'problems found in a damaged copy');
 });
