@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { redactUrl, routeUrl } from './logger.ts';
+import { redactUrl, routeUrl } from '../observability/index.ts';
 
 const INFO = 30;
 /** lines held before they are written even within one turn of the event loop */

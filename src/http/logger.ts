@@ -1,9 +1,10 @@
 import pino, { type Logger } from 'pino';
 import { createRequire } from 'node:module';
+import { perMillisecond } from '../lib/time.ts';
 import { REDACT_PATHS } from '../observability/index.ts';
 
 // which names are secret, and the redaction of URLs, live with the request log (observability)
-export { redactUrl, routeUrl, SECRET_NAMES } from '../observability/index.ts';
+export { redactUrl, SECRET_NAMES } from '../observability/index.ts';
 
 export interface LoggerOptions {
   level: string;
@@ -34,27 +35,11 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { service: 'basalt' },
-      timestamp: isoTimeCached(),
+      // many lines share a millisecond under load: its timestamp is formatted once
+      timestamp: perMillisecond((ms) => `,"time":"${new Date(ms).toISOString()}"`),
     },
     destination,
   );
-}
-
-/**
- * pino's ISO timestamp, formatted once per millisecond: under load many lines share a
- * millisecond, and formatting a date is a visible share of a request's cost.
- */
-function isoTimeCached(): () => string {
-  let lastMs = 0;
-  let last = '';
-  return () => {
-    const now = Date.now();
-    if (now !== lastMs) {
-      lastMs = now;
-      last = `,"time":"${new Date(now).toISOString()}"`;
-    }
-    return last;
-  };
 }
 
 /** pino-pretty loads only when asked for (development), keeping it out of production memory. */

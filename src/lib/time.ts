@@ -10,3 +10,20 @@ export function formatDate(date: Date): string {
 export function nowString(): string {
   return formatDate(new Date());
 }
+
+/**
+ * `format` of a millisecond timestamp, computed once per millisecond: under load many
+ * log lines and stored entries share one, and formatting a date costs more than the
+ * rest of a line.
+ */
+export function perMillisecond(format: (ms: number) => string): (ms?: number) => string {
+  let lastMs = Number.NaN;
+  let last = '';
+  return (ms = Date.now()) => {
+    if (ms !== lastMs) {
+      lastMs = ms;
+      last = format(ms);
+    }
+    return last;
+  };
+}

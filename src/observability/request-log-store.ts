@@ -1,6 +1,6 @@
 import { type DbDriver, openDb, type SqlValue } from '../db/index.ts';
 import { newSequentialId } from '../lib/random.ts';
-import { formatDate } from '../lib/time.ts';
+import { formatDate, perMillisecond } from '../lib/time.ts';
 import type { LogsSettings } from './logs-settings.ts';
 
 /** One stored log entry in PocketBase's `_logs` shape. */
@@ -56,8 +56,8 @@ export class RequestLogStore {
   readonly #settings: () => LogsSettings;
   /** the row values of queued entries, COLUMNS.length per entry */
   #pending: SqlValue[] = [];
-  #lastMs = 0;
-  #lastDate = '';
+  /** the stored date of a millisecond (many entries share one) */
+  readonly #dateOf = perMillisecond((ms) => formatDate(new Date(ms)));
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout;
   #pruneTimer: NodeJS.Timeout;
@@ -93,15 +93,6 @@ export class RequestLogStore {
     const id = newSequentialId(at);
     this.#pending.push(id, entry.level, entry.message, JSON.stringify(entry.data), created, created);
     if (this.pending >= FLUSH_AT) void this.flush();
-  }
-
-  /** The stored date of `ms`, formatted once per millisecond (many entries share one). */
-  #dateOf(ms: number): string {
-    if (ms !== this.#lastMs) {
-      this.#lastMs = ms;
-      this.#lastDate = formatDate(new Date(ms));
-    }
-    return this.#lastDate;
   }
 
   /** Writes every queued entry; resolves when they are committed. */
