@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ALLOCATOR_ENV } from '../bin/allocator-env.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE = process.execPath;
@@ -24,6 +25,15 @@ const PRELOAD = [...V8_FLAGS, '--import', join(ROOT, 'bench/server-preload.js')]
  * `node src/main.ts` would load it for the entry file alone (several MB of idle RSS).
  */
 const BASALT_BIN = join(ROOT, 'bin/basalt.js');
+
+/**
+ * bin/basalt.js starts a user's server with glibc malloc settings (bin/allocator-env.js) by
+ * replacing its own process, which it skips when, as here, the parent holds an IPC channel
+ * (it would not survive the replacement). So the bench sets them for the same process a
+ * user gets, and for the baseline too, so both run on the same allocator. Values in the
+ * bench's own environment win.
+ */
+const SERVER_ENV = { ...ALLOCATOR_ENV, ...process.env };
 
 let serverCpu: number | undefined;
 
@@ -194,7 +204,7 @@ async function start(
   const log = openSync(logFile, 'a');
   const [command, argv] =
     serverCpu === undefined ? [NODE, args] : ['taskset', ['-c', String(serverCpu), NODE, ...args]];
-  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', log, log, 'ipc'] });
+  const child = spawn(command, argv, { cwd: ROOT, env: SERVER_ENV, stdio: ['ignore', log, log, 'ipc'] });
   const server = { name, url, child, logFile };
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {

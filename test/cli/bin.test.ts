@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ALLOCATOR_ENV } from '../../bin/allocator-env.js';
 
 const BIN = fileURLToPath(new URL('../../bin/basalt.js', import.meta.url));
 const cwd = mkdtempSync(join(tmpdir(), 'basalt-bin-'));
@@ -77,7 +78,7 @@ describe('bin/basalt.js as a child process', () => {
       [BIN, 'serve', '--http', '127.0.0.1:0', '--dir', join(cwd, 'serve-data')],
       {
         cwd,
-        env: { PATH: process.env.PATH },
+        env: { PATH: process.env.PATH, MALLOC_ARENA_MAX: '3' },
       },
     );
     let stdout = '';
@@ -94,6 +95,12 @@ describe('bin/basalt.js as a child process', () => {
     });
     const health = await fetch(`${url}/api/health`);
     assert.equal(health.status, 200);
+    if (process.platform === 'linux') {
+      // the same process (pid), replaced once with glibc's allocator settings; the user's value kept
+      const environ = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+      assert.ok(environ.includes('MALLOC_ARENA_MAX=3'), environ.join(' '));
+      assert.ok(environ.includes(`MALLOC_MMAP_THRESHOLD_=${ALLOCATOR_ENV.MALLOC_MMAP_THRESHOLD_}`));
+    }
     child.kill('SIGTERM');
     const [code] = await exited;
     assert.equal(code, 0);
