@@ -6,12 +6,15 @@
  *
  *   node bench/observability-overhead.ts [--duration S] [--rounds N] [--connections N] [--seed N]
  *
- * Prints requests/s of each side per round and the overhead (target: under 10%).
+ * Prints requests/s of each side per round, the server's CPU time per request (all its
+ * threads, and its main thread alone: the request log's writer thread runs beside it),
+ * and the overhead (target: under 10%) as the median over rounds of each round's on/off
+ * ratio, with the range: one busy moment of a shared machine moves one round, not the median.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { api, createPostsCollection, SUPERUSER, seedPosts, signIn } from './basalt-setup.ts';
@@ -43,7 +46,39 @@ interface Side {
   child: ChildProcess;
   dir: string;
   rounds: Measurement[];
+  /** CPU µs per request of the server's main thread, per round */
+  mainCpu: number[];
 }
+
+/** CPU seconds (user + system) of a process's main thread so far, from /proc; undefined off Linux. */
+function mainThreadCpu(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One round of a side: a warm-up, then the measured run with the main thread's CPU beside it. */
+async function measureRound(side: Side): Promise<Measurement> {
+  await measure(side.url, views, { ...load, duration: load.warmup, warmup: 0 });
+  const before = mainThreadCpu(side.child.pid);
+  const m = await measure(side.url, views, { ...load, warmup: 0, pid: side.child.pid });
+  const after = mainThreadCpu(side.child.pid);
+  if (before !== undefined && after !== undefined) side.mainCpu.push(((after - before) * 1e6) / m.requests);
+  return m;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+/** `median (min–max)` of per-round values */
+const spread = (values: number[], digits = 3) =>
+  `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -86,7 +121,7 @@ async function startSide(name: string, flags: string[]): Promise<Side> {
   const token = await signIn(url);
   await createPostsCollection(url, token);
   await seedPosts(url, token, seed);
-  return { name, url, child, dir, rounds: [] };
+  return { name, url, child, dir, rounds: [], mainCpu: [] };
 }
 
 async function stopSide(side: Side): Promise<void> {
@@ -103,6 +138,7 @@ const views = Array.from({ length: 200 }, (_, i) => ({
 
 const cpu = (m: Measurement) => m.cpuMicrosPerRequest?.toFixed(0) ?? '?';
 const flags = (text: string | undefined) => (text ?? '').split(' ').filter(Boolean);
+const loadAtStart = loadavg()[0];
 const on = await startSide('on', flags(values['on-flags']));
 const off = await startSide('off', flags(values['off-flags']));
 try {
@@ -114,35 +150,46 @@ try {
   for (let round = 1; round <= Number(values.rounds); round++) {
     // alternate which side goes first, so drift in the machine's load hits both
     for (const side of round % 2 ? [on, off] : [off, on]) {
-      const m = await measure(side.url, views, { ...load, pid: side.child.pid });
+      const m = await measureRound(side);
       if (m.failures) throw new Error(`${side.name}: ${m.failures} failed requests`);
       side.rounds.push(m);
     }
     const [a, b] = [on.rounds.at(-1)!, off.rounds.at(-1)!];
+    const main = (side: Side) => side.mainCpu.at(-1)?.toFixed(0) ?? '?';
     console.log(
-      `round ${round}: observability on ${a.requestsPerSecond.toFixed(0)} req/s (${cpu(a)} µs CPU/req), off ${b.requestsPerSecond.toFixed(0)} req/s (${cpu(b)} µs CPU/req)`,
+      `round ${round}: observability on ${a.requestsPerSecond.toFixed(0)} req/s (CPU µs/req ${cpu(a)}, main thread ${main(on)}), off ${b.requestsPerSecond.toFixed(0)} req/s (${cpu(b)}, main thread ${main(off)})`,
     );
   }
   const [a, b] = [combine(on.rounds), combine(off.rounds)];
-  const overhead = 1 - a.requestsPerSecond / b.requestsPerSecond;
-  console.log(`\n| side | req/s | server CPU µs/req | p50 ms | p99 ms |\n|---|---|---|---|---|`);
-  for (const [name, m] of [
-    ['on (defaults)', a],
-    ['off (baseline)', b],
+  console.log(
+    `\n| side | req/s | server CPU µs/req | main thread µs/req | p50 ms | p99 ms |\n|---|---|---|---|---|---|`,
+  );
+  for (const [name, m, side] of [
+    ['on (defaults)', a, on],
+    ['off (baseline)', b, off],
   ] as const)
     console.log(
-      `| ${name} | ${m.requestsPerSecond.toFixed(0)} | ${cpu(m)} | ${m.latencyP50Ms.toFixed(2)} | ${m.latencyP99Ms.toFixed(2)} |`,
+      `| ${name} | ${m.requestsPerSecond.toFixed(0)} | ${cpu(m)} | ${side.mainCpu.length ? median(side.mainCpu).toFixed(0) : '?'} | ${m.latencyP50Ms.toFixed(2)} | ${m.latencyP99Ms.toFixed(2)} |`,
     );
+  const rpsRatios = on.rounds.map((m, i) => m.requestsPerSecond / off.rounds[i].requestsPerSecond);
+  const overhead = 1 - median(rpsRatios);
   console.log(
-    `\nthroughput ratio on/off: ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(3)}; overhead ${(overhead * 100).toFixed(1)}% (target < 10%) ${overhead < 0.1 ? 'MET' : 'MISSED'}`,
+    `\nthroughput on/off per round, median (range): ${spread(rpsRatios)}; over all rounds ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(3)}`,
   );
+  console.log(`overhead ${(overhead * 100).toFixed(1)}% (target < 10%) ${overhead < 0.1 ? 'MET' : 'MISSED'}`);
   // CPU per request barely moves when other processes share the machine; req/s does
-  if (a.cpuMicrosPerRequest && b.cpuMicrosPerRequest) {
-    const cpuOverhead = a.cpuMicrosPerRequest / b.cpuMicrosPerRequest - 1;
-    console.log(
-      `server CPU per request on/off: ${cpu(a)} / ${cpu(b)} µs; overhead ${(cpuOverhead * 100).toFixed(1)}% (target < 10%) ${cpuOverhead < 0.1 ? 'MET' : 'MISSED'}`,
-    );
+  if (on.rounds.every((m) => m.cpuMicrosPerRequest) && off.rounds.every((m) => m.cpuMicrosPerRequest)) {
+    const cpuRatios = on.rounds.map((m, i) => m.cpuMicrosPerRequest! / off.rounds[i].cpuMicrosPerRequest!);
+    console.log(`server CPU per request on/off per round, median (range): ${spread(cpuRatios)}`);
   }
+  if (on.mainCpu.length === off.mainCpu.length && on.mainCpu.length > 0) {
+    const mainRatios = on.mainCpu.map((v, i) => v / off.mainCpu[i]);
+    console.log(`main thread CPU per request on/off per round, median (range): ${spread(mainRatios)}`);
+  }
+  const loadAtEnd = loadavg()[0];
+  const busy =
+    Math.max(loadAtStart, loadAtEnd) > availableParallelism() ? ' BUSY: other work shared the CPUs' : '';
+  console.log(`load average at start ${loadAtStart.toFixed(2)}, at end ${loadAtEnd.toFixed(2)}${busy}`);
 } finally {
   await Promise.all([stopSide(on), stopSide(off)]);
 }

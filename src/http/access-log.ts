@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { redactUrl, routeUrl } from '../observability/index.ts';
+import { loggedUrl, routeUrl } from '../observability/index.ts';
 
 const INFO = 30;
 /** lines held before they are written even within one turn of the event loop */
@@ -68,7 +68,7 @@ export function accessLog(logger: Logger): {
 function accessFields(request: FastifyRequest, reply: FastifyReply) {
   return {
     method: request.method,
-    url: redactUrl(request.url),
+    url: loggedUrl(request),
     route: routeUrl(request) || undefined,
     status: reply.statusCode,
     ms: Math.round(reply.elapsedTime * 10) / 10,

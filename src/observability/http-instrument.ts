@@ -10,10 +10,11 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HistogramSeries } from './fast-histogram.ts';
 import type { MetricsService } from './metrics-service.ts';
-import { redactUrl } from './redact.ts';
-import { declareRouteUrl, routeUrl } from './route-url.ts';
-import type { RequestLogStore } from './request-log-store.ts';
 import type { LogsSettings } from './logs-settings.ts';
+import { redactUrl } from './redact.ts';
+import { declareRequestFacts, loggedUrl, routeUrl } from './request-facts.ts';
+import { requestLevel, requestLogData, requestLogMessage } from './request-log-row.ts';
+import type { RequestLogStore } from './request-log-store.ts';
 import type { Tracing } from './tracing.ts';
 
 /** What HTTP instrumentation feeds: metrics always, spans and stored logs when present. */
@@ -34,7 +35,7 @@ const NOT_STORED = new Set(['/metrics', '/api/basalt/live', '/api/basalt/ready',
  * and the stored request log entry. All work happens after the response is sent.
  */
 export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentOptions): void {
-  declareRouteUrl(server);
+  declareRequestFacts(server);
   const observe = options.metrics ? requestMetrics(options.metrics) : null;
   const open = options.metrics ? openRequests(server, options.metrics) : null;
   if (open) {
@@ -53,9 +54,11 @@ export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentO
   server.addHook('onResponse', (request, reply, done) => {
     open?.end(request);
     const route = routeUrl(request) || 'unmatched';
-    observe?.(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    if (store?.accepts(reply.statusCode >= 400 ? 8 : 0) && isStored(route, reply.statusCode))
-      store.add(requestLogEntry(request, reply, options.logsSettings()));
+    const status = reply.statusCode;
+    const ms = reply.elapsedTime;
+    observe?.(request.method, route, status, ms / 1000);
+    const level = requestLevel(status);
+    if (store?.accepts(level) && isStored(route, status)) storeRequest(store, request, status, ms, options);
     done();
   });
 }
@@ -190,37 +193,34 @@ function endSpan(request: FastifyRequest, reply: FastifyReply): void {
   span.end();
 }
 
-function requestLogEntry(request: FastifyRequest, reply: FastifyReply, settings: LogsSettings) {
-  const url = redactUrl(request.url).slice(0, 3000);
-  const label = (request as { principalLabel?: string }).principalLabel;
-  const [auth = '', authId = ''] = label ? label.split('/') : [];
-  const data: Record<string, unknown> = {
-    type: 'request',
-    execTime: Math.round(reply.elapsedTime * 1000) / 1000,
-    url,
-    method: request.method,
-    status: reply.statusCode,
-    referer: redactUrl(header(request, 'referer')),
-    userAgent: header(request, 'user-agent'),
-    auth,
-    requestId: request.id,
-  };
-  if (settings.logAuthId && authId) data.authId = authId;
-  if (settings.logIP) {
-    data.userIP = request.ip;
-    data.remoteIP = request.socket.remoteAddress ?? '';
-  }
-  if (request.otelSpan) data.traceId = request.otelSpan.spanContext().traceId;
-  let path = url;
-  if (url.includes('%')) {
-    try {
-      path = decodeURI(url);
-    } catch {}
-  }
-  return { level: reply.statusCode >= 400 ? 8 : 0, message: `${request.method} ${path}`, data };
+function storeRequest(
+  store: RequestLogStore,
+  request: FastifyRequest,
+  status: number,
+  ms: number,
+  options: HttpInstrumentOptions,
+): void {
+  const url = loggedUrl(request);
+  const data = requestLogData(
+    {
+      method: request.method,
+      url,
+      status,
+      ms,
+      referer: redactUrl(header(request, 'referer')),
+      userAgent: header(request, 'user-agent'),
+      principal: request.principalLabel,
+      requestId: request.id,
+      ip: request.ip,
+      remoteIP: request.socket.remoteAddress ?? '',
+      traceId: request.otelSpan?.spanContext().traceId,
+    },
+    options.logsSettings(),
+  );
+  store.addRow(requestLevel(status), requestLogMessage(request.method, url), data);
 }
 
 function header(request: FastifyRequest, name: string): string {
   const value = request.headers[name];
-  return (Array.isArray(value) ? value[0] : (value ?? '')).slice(0, 2000);
+  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 }

@@ -7,4 +7,4 @@ export { type CheckResult, Readiness, type ReadinessCheck } from './readiness.ts
 export { REDACT_PATHS, redactUrl, SECRET_HEADERS, SECRET_NAMES } from './redact.ts';
 export { type LogEntry, RequestLogStore } from './request-log-store.ts';
 export { Tracing, type TracingOptions } from './tracing.ts';
-export { routeUrl } from './route-url.ts';
+export { loggedUrl, routeUrl } from './request-facts.ts';

@@ -1,7 +1,10 @@
-import { type DbDriver, openDb, type SqlValue } from '../db/index.ts';
+import { type DbDriver, openDb } from '../db/index.ts';
 import { newSequentialId } from '../lib/random.ts';
 import { formatDate, perMillisecond } from '../lib/time.ts';
 import type { LogsSettings } from './logs-settings.ts';
+import { LogBatch } from './request-log-batch.ts';
+import { LOGS_PAGE_CACHE_KIB, LOGS_SCHEMA } from './request-log-sql.ts';
+import { inlineLogWriter, LogWorker, type LogWriter } from './request-log-writer.ts';
 
 /** One stored log entry in PocketBase's `_logs` shape. */
 export interface LogEntry {
@@ -10,64 +13,69 @@ export interface LogEntry {
   data: Record<string, unknown>;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS "_logs" (
-  "id" TEXT PRIMARY KEY NOT NULL,
-  "level" INTEGER NOT NULL DEFAULT 0,
-  "message" TEXT NOT NULL DEFAULT '',
-  "data" JSON NOT NULL DEFAULT '{}',
-  "created" TEXT NOT NULL DEFAULT '',
-  "updated" TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS "_logs_idx_created" ON "_logs" ("created");
-CREATE INDEX IF NOT EXISTS "_logs_idx_level" ON "_logs" ("level")`;
+/** How the store writes; the defaults suit a server, tests move the thresholds. */
+export interface RequestLogStoreOptions {
+  /**
+   * A batch of at least this many entries (one 250 ms window) moves the writes to a worker
+   * thread; `Infinity` keeps them on this thread. Default 200 (~800 stored requests/s).
+   */
+  workerFrom?: number;
+  /** The worker thread ends after this long without such a batch. Default 60 s. */
+  workerIdleMs?: number;
+}
 
 const FLUSH_EVERY_MS = 250;
 const FLUSH_AT = 1000;
-const ROWS_PER_INSERT = 100;
-const COLUMNS = ['id', 'level', 'message', 'data', 'created', 'updated'];
-const INSERT_HEAD = `INSERT INTO "_logs" (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES `;
-const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(',')})`;
-const placeholders = (rows: number) => Array.from({ length: rows }, () => ROW_PLACEHOLDERS).join(',');
-const FULL_ROWS = placeholders(ROWS_PER_INSERT);
 /** entries held while the log database is slow; past this, new ones are dropped and counted */
 const MAX_PENDING = 20_000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const PRUNE_CHUNK = 5000;
-/**
- * Page cache of each log database connection: appends touch only the last pages, and logs
- * are read now and then from the dashboard; the main database's 16 MB read cache would be
- * filled by a busy server's logs and kept for good.
- */
-const PAGE_CACHE_KIB = 1000;
 
 /**
  * Request logs in their own SQLite file (`<dir>/auxiliary.db`), so log writes never
- * queue behind application writes. Entries are buffered and written in one transaction
- * every 250 ms (or per 1,000), off the request path; old ones are pruned hourly.
+ * queue behind application writes. Entries are queued (as bytes, see `LogBatch`) and
+ * written in one transaction every 250 ms (or per 1,000), off the request path; old
+ * ones are pruned hourly.
  *
- * An entry becomes its row values when it is queued: one flat list of strings and
- * numbers, rather than entry objects that would keep each request's strings alive until
- * the write. Held that long under load, they outlived the young generation's collections
- * and were copied, then promoted and collected again as old garbage.
+ * A quiet server writes its batches on the main thread. Once a batch holds 200 entries
+ * or more, the writes move to a worker thread with its own connection: inserting a
+ * busy server's log costs a few microseconds per request in SQLite, and the WAL
+ * checkpoints that follow wait on the disk; on the main thread both hold up every
+ * request. The thread (~18 MB of memory) ends after a minute without such a batch.
+ * Batches are written one at a time, in order, whichever thread writes them.
  */
 export class RequestLogStore {
+  /** this thread's connection: schema, retention, reads by the logs API, quiet-time writes */
   readonly db: DbDriver;
+  readonly #url: string;
   readonly #settings: () => LogsSettings;
-  /** the row values of queued entries, COLUMNS.length per entry */
-  #pending: SqlValue[] = [];
+  readonly #inline: LogWriter;
+  readonly #workerFrom: number;
+  readonly #workerIdleMs: number;
+  #worker: LogWorker | null = null;
+  /** when a batch last called for the worker */
+  #busyAt = 0;
+  #batch = new LogBatch();
+  /** entries handed to a writer and not yet committed */
+  #writing = 0;
   /** the stored date of a millisecond (many entries share one) */
   readonly #dateOf = perMillisecond((ms) => formatDate(new Date(ms)));
   #flushing: Promise<void> = Promise.resolve();
+  /** a flush is in the chain and has not taken the batch yet */
+  #flushQueued = false;
   #timer: NodeJS.Timeout;
   #pruneTimer: NodeJS.Timeout;
-  /** entries dropped because the buffer was full */
+  /** entries dropped because the buffer was full or their write failed */
   dropped = 0;
 
-  constructor(db: DbDriver, settings: () => LogsSettings) {
+  constructor(db: DbDriver, url: string, settings: () => LogsSettings, options: RequestLogStoreOptions = {}) {
     this.db = db;
+    this.#url = url;
     this.#settings = settings;
-    this.#timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS).unref();
+    this.#inline = inlineLogWriter(db);
+    this.#workerFrom = options.workerFrom ?? 200;
+    this.#workerIdleMs = options.workerIdleMs ?? 60_000;
+    this.#timer = setInterval(() => this.#tick(), FLUSH_EVERY_MS).unref();
     this.#pruneTimer = setInterval(() => void this.prune().catch(() => {}), PRUNE_EVERY_MS).unref();
   }
 
@@ -83,37 +91,70 @@ export class RequestLogStore {
 
   /** Queues an entry the settings accept (see `accepts`). */
   add(entry: LogEntry): void {
-    if (this.pending >= MAX_PENDING) {
+    this.addRow(entry.level, entry.message, JSON.stringify(entry.data));
+  }
+
+  /** Queues an entry whose `data` is already JSON text (requests build it from a template). */
+  addRow(level: number, message: string, data: string): void {
+    if (this.#batch.count >= MAX_PENDING) {
       this.dropped++;
       return;
     }
     const at = Date.now();
-    const created = this.#dateOf(at);
     // time-ordered ids append to the primary-key index instead of landing anywhere in it
-    const id = newSequentialId(at);
-    this.#pending.push(id, entry.level, entry.message, JSON.stringify(entry.data), created, created);
-    if (this.pending >= FLUSH_AT) void this.flush();
+    this.#batch.append(newSequentialId(at), level, this.#dateOf(at), message, data);
+    if (this.#batch.count >= FLUSH_AT && !this.#flushQueued) void this.flush();
   }
 
-  /** Writes every queued entry; resolves when they are committed. */
+  /** Writes every queued entry; resolves when they are committed (or dropped on failure). */
   flush(): Promise<void> {
-    this.#flushing = this.#flushing.then(() => this.#write()).catch(() => {});
+    this.#flushQueued = true;
+    this.#flushing = this.#flushing.then(() => this.#write());
     return this.#flushing;
   }
 
   async #write(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    const values = this.#pending;
-    this.#pending = [];
-    // multi-row INSERTs: one statement per 100 entries instead of one per entry
-    const chunk = ROWS_PER_INSERT * COLUMNS.length;
-    await this.db.transaction(async (tx) => {
-      for (let from = 0; from < values.length; from += chunk) {
-        const params = values.slice(from, from + chunk);
-        const rows = params.length / COLUMNS.length;
-        await tx.run(`${INSERT_HEAD}${rows === ROWS_PER_INSERT ? FULL_ROWS : placeholders(rows)}`, params);
-      }
-    });
+    this.#flushQueued = false;
+    const count = this.#batch.count;
+    const bytes = this.#batch.take();
+    if (!bytes) return;
+    this.#writing = count;
+    try {
+      const writer = await this.#writerFor(count);
+      await writer.write(bytes);
+    } catch {
+      this.dropped += count;
+    } finally {
+      this.#writing = 0;
+    }
+  }
+
+  async #writerFor(count: number): Promise<LogWriter> {
+    if (count >= this.#workerFrom) this.#busyAt = Date.now();
+    if (this.#worker?.alive) return this.#worker;
+    this.#worker = null;
+    if (count < this.#workerFrom) return this.#inline;
+    try {
+      this.#worker = await LogWorker.start(this.#url);
+      return this.#worker;
+    } catch {
+      // no thread (e.g. a platform without workers): this thread keeps writing
+      return this.#inline;
+    }
+  }
+
+  #tick(): void {
+    void this.flush();
+    if (this.#worker && Date.now() - this.#busyAt > this.#workerIdleMs) {
+      // after the batches already in the chain, so none is cut off
+      this.#flushing = this.#flushing.then(() => this.#stopWorker());
+    }
+  }
+
+  async #stopWorker(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = null;
+    await worker?.close().catch(() => {});
   }
 
   /**
@@ -138,14 +179,20 @@ export class RequestLogStore {
 
   /** Entries waiting to be written. */
   get pending(): number {
-    return this.#pending.length / COLUMNS.length;
+    return this.#batch.count + this.#writing;
   }
 
-  /** Writes what is queued, then closes the log database. */
+  /** Whether a worker thread writes the batches now. */
+  get writesInWorker(): boolean {
+    return this.#worker !== null;
+  }
+
+  /** Writes what is queued, ends the writer thread, then closes the log database. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
     clearInterval(this.#pruneTimer);
     await this.flush();
+    await this.#stopWorker();
     await this.db.close();
   }
 }
@@ -154,10 +201,11 @@ export class RequestLogStore {
 export async function openRequestLogStore(
   url: string,
   settings: () => LogsSettings,
+  options?: RequestLogStoreOptions,
 ): Promise<RequestLogStore> {
-  const db = await openDb(url, { sync: 'normal', pageCacheKiB: PAGE_CACHE_KIB });
-  await db.exec(SCHEMA);
-  const store = new RequestLogStore(db, settings);
+  const db = await openDb(url, { sync: 'normal', pageCacheKiB: LOGS_PAGE_CACHE_KIB });
+  await db.exec(LOGS_SCHEMA);
+  const store = new RequestLogStore(db, url, settings, options);
   await store.prune();
   return store;
 }

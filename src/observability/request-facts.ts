@@ -1,15 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { redactUrl } from './redact.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** the matched route's template, read once (see `routeUrl`) */
     matchedRoute: string | undefined;
+    /** the URL with secrets redacted, made once (see `loggedUrl`) */
+    redactedUrl: string | undefined;
   }
 }
 
-/** Declares the per-request slot `routeUrl` fills, so every request object keeps one shape. */
-export function declareRouteUrl(server: FastifyInstance): void {
+/**
+ * Declares the per-request slots `routeUrl` and `loggedUrl` fill, so every request
+ * object keeps one shape.
+ */
+export function declareRequestFacts(server: FastifyInstance): void {
   server.decorateRequest('matchedRoute', undefined);
+  server.decorateRequest('redactedUrl', undefined);
 }
 
 /**
@@ -21,4 +28,14 @@ export function declareRouteUrl(server: FastifyInstance): void {
 export function routeUrl(request: FastifyRequest): string {
   if (request.matchedRoute === undefined) request.matchedRoute = request.routeOptions.url ?? '';
   return request.matchedRoute;
+}
+
+/**
+ * The request's URL with secret query values redacted (`redactUrl`), made once: the log
+ * line and the stored log both print it, and redacting a query string runs a regular
+ * expression over it.
+ */
+export function loggedUrl(request: FastifyRequest): string {
+  if (request.redactedUrl === undefined) request.redactedUrl = redactUrl(request.url);
+  return request.redactedUrl;
 }
