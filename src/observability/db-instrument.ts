@@ -28,34 +28,64 @@ export function instrumentDb(driver: DbDriver, metrics: MetricsService, tracing:
     run: duration.series({ op: 'run' }),
     transaction: duration.series({ op: 'transaction' }),
   };
-  // the hot path is one `.then` per statement: no async wrapper, no extra await
-  function timed<T>(op: keyof typeof timers, sql: string | null, call: () => Promise<T>): Promise<T> {
+  const observe = (op: keyof typeof timers, start: number) =>
+    duration.observe(timers[op], (performance.now() - start) / 1000);
+  // with tracing on, each call runs inside a span (an async wrapper is fine there)
+  function traced<T>(op: keyof typeof timers, sql: string | null, call: () => Promise<T>): Promise<T> {
     const start = performance.now();
-    const done = tracing.enabled
-      ? tracing.span(`db.${op}`, sql ? { 'db.statement': sql.slice(0, 2000) } : {}, () => call())
-      : call();
-    return done.then(
+    return tracing.span(`db.${op}`, sql ? { 'db.statement': sql.slice(0, 2000) } : {}, call).then(
       (value) => {
-        duration.observe(timers[op], (performance.now() - start) / 1000);
+        observe(op, start);
         return value;
       },
       (error) => {
         errors.inc({ op });
-        duration.observe(timers[op], (performance.now() - start) / 1000);
+        observe(op, start);
         throw error;
       },
     );
   }
-  const statement = (target: Queryable, op: Op) => (sql: string, params?: readonly SqlValue[]) =>
-    timed(op, sql, () => (target[op] as (s: string, p?: readonly SqlValue[]) => Promise<never>)(sql, params));
+  // Without tracing, the caller gets the driver's own promise and the timing hangs off a
+  // side branch of it: no wrapper promise, no extra hop before the caller resumes.
+  const statement = (target: Queryable, op: Op) => {
+    // bound once: the driver's methods use its #private fields
+    const call = (target[op] as (sql: string, params?: readonly SqlValue[]) => Promise<never>).bind(target);
+    if (tracing.enabled)
+      return (sql: string, params?: readonly SqlValue[]) => traced(op, sql, () => call(sql, params));
+    return (sql: string, params?: readonly SqlValue[]) => {
+      const start = performance.now();
+      const done = call(sql, params);
+      done.then(
+        () => observe(op, start),
+        () => {
+          errors.inc({ op });
+          observe(op, start);
+        },
+      );
+      return done;
+    };
+  };
   const wrapTx = (tx: Queryable): Queryable =>
     ({ all: statement(tx, 'all'), get: statement(tx, 'get'), run: statement(tx, 'run') }) as Queryable;
+  const transaction = <T>(fn: (tx: Queryable) => Promise<T>) => {
+    const call = () => driver.transaction((tx) => fn(wrapTx(tx)));
+    if (tracing.enabled) return traced('transaction', null, call);
+    const start = performance.now();
+    const done = call();
+    done.then(
+      () => observe('transaction', start),
+      () => {
+        errors.inc({ op: 'transaction' });
+        observe('transaction', start);
+      },
+    );
+    return done;
+  };
   const overrides: Record<string, unknown> = {
     all: statement(driver, 'all'),
     get: statement(driver, 'get'),
     run: statement(driver, 'run'),
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
-      timed('transaction', null, () => driver.transaction((tx) => fn(wrapTx(tx)))),
+    transaction,
   };
   const bound = new Map<PropertyKey, unknown>();
   const rest = new Proxy(driver, {

@@ -1,13 +1,5 @@
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Span } from '@opentelemetry/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HistogramSeries } from './fast-histogram.ts';
 import type { MetricsService } from './metrics-service.ts';
 import type { LogsSettings } from './logs-settings.ts';
@@ -49,7 +41,7 @@ export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentO
       done();
     });
   }
-  if (options.tracing.enabled) traceRequests(server, options.tracing);
+  options.tracing.traceRequests(server);
   const store = options.requestLogs;
   server.addHook('onResponse', (request, reply, done) => {
     open?.end(request);
@@ -146,51 +138,6 @@ declare module 'fastify' {
     /** the request's server span while tracing is on */
     otelSpan: Span | null;
   }
-}
-
-function traceRequests(server: FastifyInstance, tracing: Tracing): void {
-  const tracer = tracing.tracer;
-  if (!tracer) return;
-  server.decorateRequest('otelSpan', null);
-  server.addHook('onRequest', (request, _reply, done) => {
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = tracer.startSpan(
-      request.method,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'http.request.method': request.method,
-          'url.path': request.url.split('?')[0],
-        },
-      },
-      parent,
-    );
-    request.otelSpan = span;
-    request.log = request.log.child({
-      traceId: span.spanContext().traceId,
-      spanId: span.spanContext().spanId,
-    });
-    // the rest of the request runs inside this context, so database spans become children
-    context.with(trace.setSpan(parent, span), done);
-  });
-  server.addHook('onResponse', (request, reply, done) => {
-    endSpan(request, reply);
-    done();
-  });
-}
-
-function endSpan(request: FastifyRequest, reply: FastifyReply): void {
-  const span = request.otelSpan;
-  if (!span) return;
-  const route = routeUrl(request);
-  if (route) span.updateName(`${request.method} ${route}`);
-  span.setAttributes({
-    'http.route': route ?? '',
-    'http.response.status_code': reply.statusCode,
-    'basalt.request_id': request.id,
-  });
-  if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.end();
 }
 
 function storeRequest(

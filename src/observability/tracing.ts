@@ -1,13 +1,16 @@
-import {
-  type Attributes,
-  context,
-  propagation,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+import type { FastifyInstance } from 'fastify';
+
+/** The OpenTelemetry API package, imported with the SDK only when tracing is on. */
+export type OtelApi = typeof import('@opentelemetry/api');
+
+/** What tracing on brings: the API, a tracer, how to trace requests, and how to stop. */
+interface TracingParts {
+  api: OtelApi;
+  tracer: Tracer;
+  traceRequests: (server: FastifyInstance, tracing: Tracing) => void;
+  shutdown: () => Promise<void>;
+}
 
 /** Where spans go; `endpoint` is an OTLP/HTTP base URL such as http://collector:4318. */
 export interface TracingOptions {
@@ -17,20 +20,28 @@ export interface TracingOptions {
 
 /**
  * Spans for requests, statements, jobs, storage and outbound calls. When no OTLP
- * endpoint is configured this is the `off` instance: `span()` just calls `fn`, and
- * no OpenTelemetry SDK module is ever loaded.
+ * endpoint is configured this is the `off` instance: `span()` just calls `fn`, and no
+ * OpenTelemetry module is ever loaded, not even the API package.
  */
 export class Tracing {
   readonly tracer: Tracer | null;
-  readonly #shutdown: () => Promise<void>;
+  /** the OpenTelemetry API while tracing is on */
+  readonly api: OtelApi | null;
+  readonly #parts: TracingParts | null;
 
-  constructor(tracer: Tracer | null, shutdown: () => Promise<void> = async () => {}) {
-    this.tracer = tracer;
-    this.#shutdown = shutdown;
+  constructor(parts: TracingParts | null) {
+    this.tracer = parts?.tracer ?? null;
+    this.api = parts?.api ?? null;
+    this.#parts = parts;
   }
 
   /** Tracing turned off: every wrapper is a plain call. */
   static readonly off = new Tracing(null);
+
+  /** Adds a server span per request to `server` (nothing when tracing is off). */
+  traceRequests(server: FastifyInstance): void {
+    this.#parts?.traceRequests(server, this);
+  }
 
   get enabled(): boolean {
     return this.tracer !== null;
@@ -48,7 +59,9 @@ export class Tracing {
     kind?: 'client' | 'internal',
   ): Promise<T> {
     const tracer = this.tracer;
-    if (!tracer) return fn(null);
+    const api = this.api;
+    if (!tracer || !api) return fn(null);
+    const { SpanKind, SpanStatusCode } = api;
     const options = { attributes, kind: kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL };
     return tracer.startActiveSpan(name, options, async (span) => {
       try {
@@ -69,7 +82,8 @@ export class Tracing {
    * tracing it is plain `fetch`.
    */
   fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
-    if (!this.tracer) return fetch(input, init);
+    const api = this.api;
+    if (!api) return fetch(input, init);
     const url = new URL(input);
     const method = (init.method ?? 'GET').toUpperCase();
     const attributes = {
@@ -82,7 +96,7 @@ export class Tracing {
       attributes,
       async (span) => {
         const headers = new Headers(init.headers);
-        propagation.inject(context.active(), headers, {
+        api.propagation.inject(api.context.active(), headers, {
           set: (carrier, key, value) => carrier.set(key, value),
         });
         const response = await fetch(input, { ...init, headers });
@@ -95,28 +109,33 @@ export class Tracing {
 
   /** The trace id of the active span, for log lines; undefined when none. */
   activeTraceId(): string | undefined {
-    if (!this.tracer) return undefined;
-    return trace.getSpan(context.active())?.spanContext().traceId;
+    const api = this.api;
+    if (!api) return undefined;
+    return api.trace.getSpan(api.context.active())?.spanContext().traceId;
   }
 
   /** Flushes spans still buffered and stops the exporter. */
-  close(): Promise<void> {
-    return this.#shutdown();
+  async close(): Promise<void> {
+    await this.#parts?.shutdown();
   }
 }
 
 /**
- * Starts tracing to an OTLP/HTTP endpoint (JSON encoding). The SDK and exporter are
+ * Starts tracing to an OTLP/HTTP endpoint (JSON encoding). The API, SDK and exporter are
  * imported here, lazily, so an install without an endpoint never loads them.
  */
 export async function openTracing(options: TracingOptions): Promise<Tracing> {
   const [
+    api,
+    { traceRequests },
     { BasicTracerProvider, BatchSpanProcessor },
     { OTLPTraceExporter },
     { resourceFromAttributes },
     { AsyncContextManager },
     { W3CTraceContextPropagator },
   ] = await Promise.all([
+    import('@opentelemetry/api'),
+    import('./http-tracing.ts'),
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/exporter-trace-otlp-http'),
     import('@opentelemetry/resources'),
@@ -129,12 +148,16 @@ export async function openTracing(options: TracingOptions): Promise<Tracing> {
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 500 })],
   });
   // one global context manager per process: a second app in the same process reuses it
-  context.setGlobalContextManager(new AsyncContextManager());
+  api.context.setGlobalContextManager(new AsyncContextManager());
   // a caller's `traceparent` header makes Basalt's spans part of the caller's trace
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  const tracer = provider.getTracer('basalt');
-  return new Tracing(tracer, async () => {
-    await provider.forceFlush();
-    await provider.shutdown();
+  api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  return new Tracing({
+    api,
+    tracer: provider.getTracer('basalt'),
+    traceRequests,
+    shutdown: async () => {
+      await provider.forceFlush();
+      await provider.shutdown();
+    },
   });
 }
