@@ -17,7 +17,15 @@ export interface StorageObjectInfo {
   contentType?: string;
   /** user metadata recorded at write time (lower-case names), when the driver keeps it */
   metadata?: Record<string, string>;
+  /** from put only: the digests it was asked for (`PutOptions.digests`), of the bytes stored */
+  digests?: Digests;
 }
+
+/** Hash algorithms a put can compute over the bytes it stores. */
+export type DigestName = 'md5' | 'sha256';
+
+/** Hex digests by algorithm. */
+export type Digests = Partial<Record<DigestName, string>>;
 
 /** Options for a write. */
 export interface PutOptions {
@@ -33,6 +41,12 @@ export interface PutOptions {
    * the key, referenced by nothing (the orphan sweep removes it).
    */
   fresh?: boolean;
+  /**
+   * Digests to compute over the stored bytes (S3 ETags are MD5s), returned in the put's
+   * `digests`. The driver computes them where they cost least: the disk driver on a
+   * worker thread, reading back what it wrote, so the main thread does not hash.
+   */
+  digests?: readonly DigestName[];
 }
 
 /** An inclusive byte range, as HTTP Range requests name one. */

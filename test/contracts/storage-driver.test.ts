@@ -220,6 +220,32 @@ for (const [name, make] of [
       await driver.delete('fresh/a');
     });
 
+    it('computes the digests asked for over the stored bytes, and none unasked', async () => {
+      const hex = (algorithm: string, data: string) => createHash(algorithm).update(data).digest('hex');
+      const both = await driver.put('digest/a', text('digest me'), {
+        fresh: true,
+        digests: ['md5', 'sha256'],
+      });
+      assert.deepEqual(both.digests, { md5: hex('md5', 'digest me'), sha256: hex('sha256', 'digest me') });
+      const { stream, digest } = generated(12 << 20);
+      const big = await driver.put('digest/big', stream, { digests: ['sha256'] });
+      assert.deepEqual(big.digests, { sha256: await digest });
+      const empty = await driver.put('digest/empty', Readable.from([]), { digests: ['md5'] });
+      assert.deepEqual(empty.digests, { md5: hex('md5', '') });
+      assert.equal((await driver.put('digest/none', text('x'))).digests, undefined);
+      for (const key of ['digest/a', 'digest/big', 'digest/empty', 'digest/none']) await driver.delete(key);
+    });
+
+    it('a put into a folder that a delete emptied and pruned meanwhile still lands', async () => {
+      await driver.put('prune/one/a', text('a'), { fresh: true });
+      await driver.delete('prune/one/a');
+      const info = await driver.put('prune/one/b', text('b'), { fresh: true });
+      assert.equal(info.size, 1);
+      assert.equal(await readAll((await driver.get('prune/one/b'))!.body), 'b');
+      await driver.delete('prune/one/b');
+      assert.deepEqual(subject.leftovers?.() ?? [], []);
+    });
+
     it('streams a 40 MB object both ways with the same checksum', async () => {
       const size = 40 << 20;
       const { stream, digest } = generated(size);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ test('writes many small chunks and a body larger than the background flush step,
   for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) % 251;
   for (const chunks of [small, [big.subarray(0, 7 << 20), big.subarray(7 << 20)]]) {
     const path = fresh();
-    const stats = await writeDurably(path, Readable.from(chunks));
+    const { stats } = await writeDurably(path, Readable.from(chunks));
     const expected = Buffer.concat(chunks);
     assert.equal(stats.size, expected.length);
     assert.ok(readFileSync(path).equals(expected));
@@ -25,9 +26,12 @@ test('writes many small chunks and a body larger than the background flush step,
 });
 
 test('refuses a body past maxSize with too_large', async () => {
-  await assert.rejects(writeDurably(fresh(), Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), 1000), {
-    code: 'too_large',
-  });
+  await assert.rejects(
+    writeDurably(fresh(), Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), { maxSize: 1000 }),
+    {
+      code: 'too_large',
+    },
+  );
 });
 
 test('a body that fails while the file is being opened rejects instead of crashing the process', async () => {
@@ -50,4 +54,45 @@ test('refuses to overwrite: the target must be a new file', async () => {
   await writeDurably(path, Readable.from([Buffer.from('a')]));
   await assert.rejects(writeDurably(path, Readable.from([Buffer.from('b')])), { code: 'EEXIST' });
   assert.equal(readFileSync(path, 'utf8'), 'a');
+});
+
+const hex = (algorithm: string, data: Buffer) => createHash(algorithm).update(data).digest('hex');
+
+test('computes the digests asked for over the bytes written, for empty, small and many-write bodies', async () => {
+  const big = Buffer.alloc(9 << 20);
+  for (let i = 0; i < big.length; i += 997) big[i] = i % 253;
+  const bodies = [
+    [],
+    [Buffer.from('hello')],
+    Array.from({ length: 144 }, (_, i) => big.subarray(i << 16, (i + 1) << 16)),
+  ];
+  for (const chunks of bodies) {
+    const expected = Buffer.concat(chunks);
+    const { digests } = await writeDurably(fresh(), Readable.from(chunks), { digests: ['md5', 'sha256'] });
+    assert.deepEqual(digests, { md5: hex('md5', expected), sha256: hex('sha256', expected) });
+  }
+});
+
+test('concurrent writes get their own digests, and a failed write does not disturb the next', async () => {
+  const cut = new PassThrough();
+  const failing = writeDurably(fresh(), cut, { digests: ['md5'] });
+  cut.write(Buffer.alloc(100_000, 1));
+  const bodies = ['a', 'bb', 'ccc'].map((s) => Buffer.alloc(300_000, s));
+  const writes = bodies.map((b) =>
+    writeDurably(fresh(), Readable.from([b.subarray(0, 1000), b.subarray(1000)]), { digests: ['md5'] }),
+  );
+  setTimeout(() => cut.destroy(new Error('cut')), 10);
+  await assert.rejects(failing, /cut/);
+  const results = await Promise.all(writes);
+  assert.deepEqual(
+    results.map((r) => r.digests?.md5),
+    bodies.map((b) => hex('md5', b)),
+  );
+  const after = await writeDurably(fresh(), Readable.from([Buffer.from('after')]), { digests: ['md5'] });
+  assert.equal(after.digests?.md5, hex('md5', Buffer.from('after')));
+});
+
+test('without digests asked for, none are computed', async () => {
+  const { digests } = await writeDurably(fresh(), Readable.from([Buffer.from('x')]));
+  assert.equal(digests, undefined);
 });

@@ -6,11 +6,12 @@
  * flush at the end of a 1 GB upload used to add seconds, and made the kernel hold the
  * whole file as dirty pages until then).
  */
-import { close, fdatasync, fstat, fsync, open, type Stats, writev } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsync, open, type Stats, writev } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { bufferReleaser } from '../../lib/buffer-release.ts';
-import { StorageError } from '../storage-driver.ts';
+import { type DigestName, type Digests, StorageError } from '../storage-driver.ts';
+import { FileDigests } from './disk-digest.ts';
 
 /** Stop reading the body while this much is waiting for the disk (the socket then holds the rest). */
 const MAX_PENDING = 1 << 20;
@@ -33,54 +34,80 @@ const openAsync = promisify(open);
 const writevAsync = promisify(writev);
 const fsyncAsync = promisify(fsync);
 const fdatasyncAsync = promisify(fdatasync);
-const fstatAsync = promisify(fstat);
-const closeAsync = promisify(close);
+
+/** What writeDurably does besides writing. */
+export interface DurableWriteOptions {
+  /** refuse with StorageError `too_large` past this many bytes */
+  maxSize?: number;
+  /** runs once every byte is written, at the same time as the final flush: the caller's own flushes share the wait */
+  alongside?: () => Promise<void>;
+  /** digests of the written bytes to compute (on the digest thread, see disk-digest.ts) */
+  digests?: readonly DigestName[];
+}
 
 /**
- * Writes `body` to a file that must not exist yet (`wx`), refusing with StorageError
- * `too_large` past `maxSize` bytes, and resolves with the file's stats once its data
- * and size are on disk. `alongside` (if given) runs once every byte is written, at the
- * same time as the final flush: the caller's own flushes then share the wait. On any
- * failure the file may remain; the caller removes it.
+ * Writes `body` to a file that must not exist yet (`wx`) and resolves with the file's
+ * stats (and the digests asked for) once its data and size are on disk. On any failure
+ * the file may remain; the caller removes it.
  */
 export async function writeDurably(
   path: string,
   body: Readable,
-  maxSize = Number.POSITIVE_INFINITY,
-  alongside?: () => Promise<void>,
-): Promise<Stats> {
+  options: DurableWriteOptions = {},
+): Promise<{ stats: Stats; digests?: Digests }> {
   // the body may fail while the file opens; its state keeps the error, and an unheard 'error' would crash
   body.on('error', ignore);
+  const wanted = options.digests?.length ? options.digests : null;
   let fd: number;
   try {
-    fd = await openAsync(path, 'wx');
+    // readable too when the digest thread reads it back
+    fd = await openAsync(path, wanted ? 'wx+' : 'wx');
   } catch (error) {
     body.destroy();
     throw error;
   }
+  const digests = wanted ? new FileDigests(fd, wanted) : null;
   try {
-    await pump(fd, body, maxSize);
-    // settled both before the descriptor closes: a flush still queued must not meet a reused number
-    const [flushed, beside] = await Promise.allSettled([fsyncAsync(fd), alongside?.()]);
+    const size = await pump(fd, body, options.maxSize ?? Number.POSITIVE_INFINITY, (written) =>
+      digests?.advance(written),
+    );
+    // all settled before the descriptor closes: a flush still queued must not meet a reused number
+    const [flushed, beside, hashed] = await Promise.allSettled([
+      fsyncAsync(fd),
+      options.alongside?.(),
+      digests?.finish(size),
+    ]);
     if (flushed.status === 'rejected') throw flushed.reason;
     if (beside.status === 'rejected') throw beside.reason;
-    return await fstatAsync(fd);
+    if (hashed.status === 'rejected') throw hashed.reason;
+    // fstat and close of a flushed file do no I/O: inline, they cost less than two more trips
+    // to the thread pool, each of which would also delay the answer
+    return { stats: fstatSync(fd), digests: hashed.value };
   } finally {
-    await closeAsync(fd);
+    // the digest thread reads this descriptor: it must be done with it first
+    await digests?.abort();
+    closeSync(fd);
   }
 }
 
 /**
- * Moves the body into `fd`; resolves once every byte is written and the background
- * flush (if one runs) is done, rejecting if any background flush failed. A body that
+ * Moves the body into `fd`; resolves with its size once every byte is written and the
+ * background flush (if one runs) is done, rejecting if any background flush failed.
+ * `onWritten` hears the bytes written so far after each write. A body that
  * errors, closes early or grows past `maxSize` rejects and is destroyed.
  */
-function pump(fd: number, body: Readable, maxSize: number): Promise<void> {
+function pump(
+  fd: number,
+  body: Readable,
+  maxSize: number,
+  onWritten: (bytes: number) => void,
+): Promise<number> {
   if (body.destroyed) return Promise.reject(body.errored ?? prematureClose());
   return new Promise((resolve, reject) => {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let size = 0;
+    let total = 0;
     let unflushed = 0;
     let writing = false;
     let ended = false;
@@ -122,7 +149,7 @@ function pump(fd: number, body: Readable, maxSize: number): Promise<void> {
       if (failed) return;
       if (pending.length === 0) {
         writing = false;
-        if (ended) flushing.then(() => (flushError ? reject(flushError) : resolve()));
+        if (ended) flushing.then(() => (flushError ? reject(flushError) : resolve(size)));
         else body.resume();
         return;
       }
@@ -135,6 +162,8 @@ function pump(fd: number, body: Readable, maxSize: number): Promise<void> {
         // writev on a regular file writes everything or fails; anything else is an I/O fault
         if (written !== bytes) return fail(new Error(`Short write to ${fd}: ${written} of ${bytes} bytes.`));
         unflushed += written;
+        total += written;
+        onWritten(total);
         releaseBuffers(written);
         if (unflushed >= FLUSH_EVERY) flushInBackground();
         writeNext();

@@ -8,23 +8,14 @@
  * hard-link the tree: a temp file linked there and renamed meanwhile would appear twice).
  */
 import { randomUUID } from 'node:crypto';
-import type { Stats } from 'node:fs';
-import {
-  copyFile,
-  type FileHandle,
-  mkdir,
-  open,
-  readdir,
-  rename,
-  rm,
-  rmdir,
-  stat,
-  unlink,
-} from 'node:fs/promises';
+import { rename, type Stats } from 'node:fs';
+import { copyFile, type FileHandle, mkdir, open, readdir, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import {
   type ByteRange,
+  type Digests,
   type ListPage,
   type PutOptions,
   type StorageDriver,
@@ -33,7 +24,12 @@ import {
 } from '../storage-driver.ts';
 import { fsyncPath } from '../../lib/fsync.ts';
 import { checkKey, checkPrefix } from '../storage-key.ts';
+import { flushFolder, type ReadyFolder, readyFolder, releaseFolder } from './disk-folder.ts';
 import { releaseBuffers, writeDurably } from './disk-write.ts';
+
+// the callback API: each fs/promises call costs a FileHandle or promise plumbing more, and uploads make several
+const renameAsync = promisify(rename);
+const ignore = () => {};
 
 const TMP = '.basalt-tmp';
 
@@ -93,24 +89,34 @@ class DiskStorage implements StorageDriver {
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<StorageObjectInfo> {
     const path = this.#path(key);
     const tmp = join(this.#tmp, randomUUID());
-    let stats: Stats;
+    // the folder is made and opened while the bytes arrive, not after the last one (disk-folder.ts)
+    const folder = this.#readyFolder(dirname(path));
+    let written: { stats: Stats; digests?: Digests };
     try {
+      const write = { maxSize: options.maxSize, digests: options.digests };
       if (options.fresh) {
         // nothing reads a fresh key before the put resolves, so the file may take its name
         // while its data is flushed: the file's and the folders' flushes overlap (on ext4
         // and XFS they become one journal commit) instead of following each other
-        stats = await writeDurably(tmp, body, options.maxSize, () => this.#renameInto(tmp, path));
+        written = await writeDurably(tmp, body, {
+          ...write,
+          alongside: () => this.#renameInto(tmp, path, folder),
+        });
       } else {
-        stats = await writeDurably(tmp, body, options.maxSize);
-        await this.#renameInto(tmp, path);
+        written = await writeDurably(tmp, body, write);
+        await this.#renameInto(tmp, path, folder);
       }
     } catch (error) {
+      folder.then(releaseFolder, ignore);
       await rm(tmp, { force: true });
       // a fresh key is this put's own: a half-flushed file that already took the name goes too
       if (options.fresh) await rm(path, { force: true });
+      // and so does a folder made for it that stayed empty
+      await this.#prune(dirname(path));
       throw error;
     }
-    return this.#info(key, stats);
+    const info = this.#info(key, written.stats);
+    return written.digests ? { ...info, digests: written.digests } : info;
   }
 
   async get(key: string, range?: ByteRange): Promise<{ info: StorageObjectInfo; body: Readable } | null> {
@@ -135,8 +141,12 @@ class DiskStorage implements StorageDriver {
   async delete(key: string): Promise<void> {
     const path = this.#path(key);
     await unlink(path).catch((error) => (isMissing(error) ? undefined : Promise.reject(error)));
-    // prune now-empty folders so the tree does not fill with empty record directories
-    for (let dir = dirname(path); dir.startsWith(this.#root + sep); dir = dirname(dir)) {
+    await this.#prune(dirname(path));
+  }
+
+  /** Removes `dir` and its parents up to the root while they are empty, so the tree does not fill with empty record folders. */
+  async #prune(dir: string): Promise<void> {
+    for (; dir.startsWith(this.#root + sep); dir = dirname(dir)) {
       if (
         !(await rmdir(dir).then(
           () => true,
@@ -188,7 +198,7 @@ class DiskStorage implements StorageDriver {
     try {
       await copyFile(source, tmp);
       await fsyncPath(tmp);
-      await this.#renameInto(tmp, target);
+      await this.#renameInto(tmp, target, this.#readyFolder(dirname(target)));
     } catch (error) {
       await rm(tmp, { force: true });
       if (isMissing(error)) return null;
@@ -197,24 +207,37 @@ class DiskStorage implements StorageDriver {
     return this.#info(to, await stat(target));
   }
 
+  /** `dir` made and opened for flushing; a failure waits for whoever awaits the answer. */
+  #readyFolder(dir: string): Promise<ReadyFolder> {
+    const ready = readyFolder(dir, this.#knownDirs.has(dir));
+    // awaited only once the bytes are written: until then a failure must not count as unhandled
+    ready.catch(ignore);
+    return ready;
+  }
+
   /**
-   * Moves a flushed temp file to its place and makes the move durable: the target folder
-   * is flushed, and so is the parent of every folder created for it, so after a crash the
-   * file is under its name or (not acknowledged yet) only in the temp folder.
+   * Moves a temp file to its place in the ready folder and makes the move durable: the
+   * folder is flushed, and so is the parent of every folder made for it, so after a crash
+   * the file is under its name or (not acknowledged yet) only in the temp folder.
    */
-  async #renameInto(tmp: string, path: string, retry = true): Promise<void> {
-    const dir = dirname(path);
-    const created = this.#knownDirs.has(dir) ? undefined : await mkdir(dir, { recursive: true });
+  async #renameInto(tmp: string, path: string, ready: Promise<ReadyFolder>): Promise<void> {
+    let folder = await ready;
     try {
-      await rename(tmp, path);
-    } catch (error) {
-      // a concurrent delete pruned the (empty) folder after we saw it: make it again, once
-      if (!retry || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.#knownDirs.delete(dir);
-      return this.#renameInto(tmp, path, false);
+      try {
+        await renameAsync(tmp, path);
+      } catch (error) {
+        // a concurrent delete pruned the (empty) folder after it was made: make it again, once
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        this.#knownDirs.delete(folder.dir);
+        releaseFolder(folder);
+        folder = await readyFolder(folder.dir, false);
+        await renameAsync(tmp, path);
+      }
+      this.#rememberDir(folder.dir);
+      await flushFolder(folder);
+    } finally {
+      releaseFolder(folder);
     }
-    this.#rememberDir(dir);
-    await Promise.all(foldersToSync(dir, created).map(fsyncPath));
   }
 
   /** Folders known to exist skip a mkdir; bounded, and a stale entry only costs a retried rename. */
@@ -239,12 +262,4 @@ function releasingStream(handle: FileHandle, range: { start?: number; end?: numb
     return push(chunk, encoding);
   };
   return stream;
-}
-
-/** `dir` and, when mkdir created folders for it (`created` is the first), each new folder's parent. */
-function foldersToSync(dir: string, created: string | undefined): string[] {
-  const folders = [dir];
-  if (created === undefined) return folders;
-  for (let d = dir; d !== dirname(created); d = dirname(d)) folders.push(dirname(d));
-  return folders;
 }

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { SizeLimit } from '../size-limit.ts';
+import { DigestStream } from '../digest-stream.ts';
 import type { ByteRange, ListPage, PutOptions, StorageDriver, StorageObjectInfo } from '../storage-driver.ts';
 import { checkKey, checkPrefix } from '../storage-key.ts';
 import { parseS3Url, type S3Location } from './s3-url.ts';
@@ -68,12 +69,15 @@ class S3Storage implements StorageDriver {
     const checked = checkKey(key);
     const limit = new SizeLimit(options.maxSize);
     body.on('error', (error) => limit.destroy(error));
+    // the bytes go to another service: they are hashed on their way there
+    const digesting = options.digests?.length ? new DigestStream(options.digests) : null;
+    if (digesting) limit.on('error', (error) => digesting.destroy(error));
     const upload = new Upload({
       client: this.#client,
       params: {
         Bucket: this.#bucket,
         Key: this.#prefix + checked,
-        Body: body.pipe(limit),
+        Body: digesting ? body.pipe(limit).pipe(digesting) : body.pipe(limit),
         ContentType: options.contentType,
         Metadata: options.metadata,
       },
@@ -82,7 +86,8 @@ class S3Storage implements StorageDriver {
       leavePartsOnError: false,
     });
     await upload.done();
-    return (await this.head(checked))!;
+    const info = (await this.head(checked))!;
+    return digesting ? { ...info, digests: digesting.digests } : info;
   }
 
   async get(key: string, range?: ByteRange): Promise<{ info: StorageObjectInfo; body: Readable } | null> {
