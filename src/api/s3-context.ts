@@ -2,6 +2,8 @@ import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   AwsChunkedDecoder,
+  contentMd5,
+  type DeclaredDigests,
   type S3Endpoint,
   S3Error,
   type S3Key,
@@ -44,9 +46,16 @@ export function objectBody(call: S3Call): Readable {
   return raw.pipe(decoder);
 }
 
-/** The declared SHA-256 of the body, when it is a plain hex digest (checked as the bytes stream). */
-export function declaredSha256(call: S3Call): string | null {
-  return /^[0-9a-f]{64}$/.test(call.signed.payloadHash) ? call.signed.payloadHash : null;
+/**
+ * The digests the request declared for its body: a signed hex x-amz-content-sha256 and
+ * Content-MD5, checked against the stored bytes (a malformed Content-MD5 is InvalidDigest).
+ */
+export function declaredDigests(call: S3Call): DeclaredDigests {
+  const header = call.request.headers['content-md5'];
+  return {
+    sha256: /^[0-9a-f]{64}$/.test(call.signed.payloadHash) ? call.signed.payloadHash : null,
+    md5: contentMd5(header === undefined ? undefined : String(header)),
+  };
 }
 
 /** A small XML request body (DeleteObjects, CompleteMultipartUpload), at most 2 MB. */

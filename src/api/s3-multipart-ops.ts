@@ -1,5 +1,5 @@
 import { S3Error, xmlBlocks } from '../storage/s3-api/index.ts';
-import { declaredSha256, metadataOf, objectBody, type S3Call, sendXml, smallBody } from './s3-context.ts';
+import { declaredDigests, metadataOf, objectBody, type S3Call, sendXml, smallBody } from './s3-context.ts';
 
 /** Whether a request belongs to the multipart family. */
 export function isMultipart(call: S3Call): boolean {
@@ -24,11 +24,12 @@ export async function multipartOperation(call: S3Call) {
     case 'PUT': {
       if (request.headers['x-amz-copy-source'])
         throw new S3Error('NotImplemented', 'UploadPartCopy is not supported.');
+      const declared = declaredDigests(call);
       const etag = await s3.multipart.uploadPart(
         upload,
         Number(query.get('partNumber')),
         objectBody(call),
-        declaredSha256(call),
+        declared,
       );
       return reply.code(200).header('etag', etag).send();
     }

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { S3Error, type S3Object } from '../storage/s3-api/index.ts';
-import { allowed, declaredSha256, metadataOf, objectBody, type S3Call, sendXml } from './s3-context.ts';
+import { allowed, declaredDigests, metadataOf, objectBody, type S3Call, sendXml } from './s3-context.ts';
 
 const MAX_KEY_BYTES = 1024;
 
@@ -24,11 +24,12 @@ export async function objectOperation(call: S3Call) {
 
 async function putObject(call: S3Call) {
   const { request, reply } = call;
-  await call.s3.store.requireBucket(call.bucket);
+  const declared = declaredDigests(call);
+  // the store checks the bucket before it reads the body
   const object = await call.s3.store.put(call.bucket, call.key, objectBody(call), {
     contentType: String(request.headers['content-type'] ?? 'application/octet-stream'),
     metadata: metadataOf(request),
-    sha256: declaredSha256(call),
+    declared,
   });
   return reply.code(200).header('etag', object.etag).send();
 }

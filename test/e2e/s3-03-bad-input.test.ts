@@ -6,12 +6,21 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -74,6 +83,14 @@ describe('S3 endpoint: bad input', () => {
       (e: any) => e.$metadata.httpStatusCode === 404,
     );
   const tempFiles = () => readdirSync(join(server.dir, 'storage.basalt-tmp'));
+  /** files under the S3 blob folders: a refused or cut upload must not add one */
+  const blobFiles = () => {
+    const root = join(server.dir, 'storage', '_s3');
+    if (!existsSync(root)) return 0;
+    return (readdirSync(root, { recursive: true, withFileTypes: true }) as Dirent[]).filter((e) => e.isFile())
+      .length;
+  };
+  const md5 = (data: string) => createHash('md5').update(data).digest();
 
   async function signedPut(path: string, headers: Record<string, string>, body: string) {
     const url = new URL(`${server.url}/s3${path}`);
@@ -91,6 +108,7 @@ describe('S3 endpoint: bad input', () => {
   }
 
   test('a body that does not match its signed SHA-256 is refused and not stored', async () => {
+    const blobs = blobFiles();
     const { signed, url } = await signedPut(
       '/bad/mismatch',
       { 'x-amz-content-sha256': createHash('sha256').update('declared').digest('hex') },
@@ -101,6 +119,50 @@ describe('S3 endpoint: bad input', () => {
     assert.match(await response.text(), /<Code>XAmzContentSHA256Mismatch<\/Code>/);
     await missing('mismatch');
     assert.deepEqual(tempFiles(), []);
+    assert.equal(blobFiles(), blobs);
+  });
+
+  test('Content-MD5: a matching one stores the object (ETag = that MD5), a wrong one is BadDigest, a malformed one InvalidDigest', async () => {
+    const body = 'checked by its MD5';
+    const good = await signedPut('/bad/md5-good', { 'content-md5': md5(body).toString('base64') }, body);
+    const stored = await fetch(good.url, { method: 'PUT', headers: good.signed.headers, body });
+    assert.equal(stored.status, 200, await stored.text());
+    assert.equal(stored.headers.get('etag'), `"${md5(body).toString('hex')}"`);
+    const blobs = blobFiles();
+    const cases = [
+      ['md5-wrong', md5('something else').toString('base64'), 'BadDigest'],
+      ['md5-malformed', 'not-an-md5', 'InvalidDigest'],
+      ['md5-short', Buffer.alloc(8).toString('base64'), 'InvalidDigest'],
+    ];
+    for (const [name, header, code] of cases) {
+      const { signed, url } = await signedPut(`/bad/${name}`, { 'content-md5': header }, body);
+      const response = await fetch(url, { method: 'PUT', headers: signed.headers, body });
+      assert.equal(response.status, 400, name);
+      assert.match(await response.text(), new RegExp(`<Code>${code}</Code>`), name);
+      await missing(name);
+    }
+    assert.equal(blobFiles(), blobs);
+    assert.deepEqual(tempFiles(), []);
+  });
+
+  test('UploadPart checks Content-MD5 too: a wrong one is BadDigest and adds no part', async () => {
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'bad', Key: 'parts' }));
+    const part = { Bucket: 'bad', Key: 'parts', UploadId, PartNumber: 1, Body: 'part body' };
+    await assert.rejects(
+      s3.send(new UploadPartCommand({ ...part, ContentMD5: md5('other').toString('base64') })),
+      {
+        name: 'BadDigest',
+      },
+    );
+    assert.equal(
+      (await s3.send(new ListPartsCommand({ Bucket: 'bad', Key: 'parts', UploadId }))).Parts?.length ?? 0,
+      0,
+    );
+    const { ETag } = await s3.send(
+      new UploadPartCommand({ ...part, ContentMD5: md5('part body').toString('base64') }),
+    );
+    assert.equal(ETag, `"${md5('part body').toString('hex')}"`);
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: 'bad', Key: 'parts', UploadId }));
   });
 
   test('aws-chunked: good chunk signatures store the object; a forged one is a 403 and stores nothing', async () => {
@@ -165,7 +227,8 @@ describe('S3 endpoint: bad input', () => {
     assert.deepEqual(tempFiles(), []);
   });
 
-  test('a connection cut mid-upload leaves no object and no temp file', async () => {
+  test('a connection cut mid-upload leaves no object, no blob and no temp file', async () => {
+    const blobs = blobFiles();
     const url = new URL(
       await getSignedUrl(s3, new PutObjectCommand({ Bucket: 'bad', Key: 'cut' }), { expiresIn: 60 }),
     );
@@ -177,6 +240,7 @@ describe('S3 endpoint: bad input', () => {
     await sleep(300);
     await missing('cut');
     assert.deepEqual(tempFiles(), []);
+    assert.equal(blobFiles(), blobs);
   });
 
   test('keys over 1024 bytes and keys with NUL are refused', async () => {

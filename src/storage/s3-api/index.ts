@@ -3,8 +3,9 @@ export { AwsChunkedDecoder } from './aws-chunked.ts';
 export { S3_ERRORS, S3Error, type S3ErrorCode } from './s3-error.ts';
 export { type S3Key, S3KeyStore } from './s3-keys.ts';
 export { continuation, type ListCursor, listObjects } from './s3-list.ts';
+export { contentMd5, type DeclaredDigests } from './payload-digests.ts';
 export { S3Multipart, type UploadRow } from './s3-multipart.ts';
-export { type ObjectWrite, type S3Object, S3Store } from './s3-store.ts';
+export { type ObjectMeta, type ObjectWrite, type S3Object, S3Store } from './s3-store.ts';
 export { queryPairs, type SignedRequest, verifySigV4 } from './sigv4.ts';
 export { esc, xmlBlocks, xmlDocument, xmlText } from './s3-xml.ts';
 

@@ -13,6 +13,8 @@ export const S3_ERRORS = {
     400,
     'The provided x-amz-content-sha256 header does not match what was computed.',
   ],
+  BadDigest: [400, 'The Content-MD5 you specified did not match what we received.'],
+  InvalidDigest: [400, 'The Content-MD5 you specified is not valid.'],
   IncompleteBody: [
     400,
     'You did not provide the number of bytes specified by the Content-Length HTTP header.',

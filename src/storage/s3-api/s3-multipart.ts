@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
-import { HashingStream } from './hashing-stream.ts';
+import type { DeclaredDigests } from './payload-digests.ts';
 import { S3Error } from './s3-error.ts';
-import type { ObjectWrite, S3Object, S3Store } from './s3-store.ts';
+import type { ObjectMeta, S3Object, S3Store } from './s3-store.ts';
 
 /** Parts other than the last must be at least this big (S3's rule). */
 export const MIN_PART_SIZE = 5 << 20;
@@ -38,7 +38,7 @@ export class S3Multipart {
     this.#store = store;
   }
 
-  async create(bucket: string, key: string, write: Omit<ObjectWrite, 'sha256'>): Promise<string> {
+  async create(bucket: string, key: string, write: ObjectMeta): Promise<string> {
     await this.#store.requireBucket(bucket);
     const id = randomBytes(24).toString('base64url');
     await this.#store.db.run(
@@ -58,16 +58,14 @@ export class S3Multipart {
     upload: UploadRow,
     partNumber: number,
     body: Readable,
-    sha256: string | null,
+    declared: DeclaredDigests,
   ): Promise<string> {
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS)
       throw new S3Error('InvalidArgument', `Part number must be an integer between 1 and ${MAX_PARTS}.`);
     const blob = this.#store.newBlob('parts');
-    const hashing = new HashingStream(sha256);
-    body.on('error', (error) => hashing.destroy(error));
     // blob keys are fresh UUIDs, referenced by no row until the write below
-    const info = await this.#store.storage.put(blob, body.pipe(hashing), { fresh: true });
-    const etag = `"${hashing.md5}"`;
+    const info = await this.#store.putBlob(blob, body, declared);
+    const etag = `"${info.digests!.md5}"`;
     const db = this.#store.db;
     let old: string | undefined;
     await db

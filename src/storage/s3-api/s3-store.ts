@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { DbDriver } from '../../db/driver.ts';
-import type { ByteRange } from '../storage-driver.ts';
+import type { ByteRange, StorageObjectInfo } from '../storage-driver.ts';
 import type { StorageService } from '../storage-service.ts';
-import { HashingStream } from './hashing-stream.ts';
+import { checkDeclared, type DeclaredDigests, digestsToCompute } from './payload-digests.ts';
 import { S3Error } from './s3-error.ts';
 import { ensureS3Tables } from './s3-schema.ts';
 
@@ -29,12 +29,15 @@ const toObject = (row: ObjectRow): S3Object => ({
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/** What a write carries besides its bytes. */
-export interface ObjectWrite {
+/** What an object keeps besides its bytes. */
+export interface ObjectMeta {
   contentType: string;
   metadata: Record<string, string>;
-  /** the request's declared x-amz-content-sha256 (hex), checked against the bytes */
-  sha256: string | null;
+}
+
+/** What a write carries besides its bytes: the object's metadata and the digests the request declared. */
+export interface ObjectWrite extends ObjectMeta {
+  declared: DeclaredDigests;
 }
 
 /**
@@ -127,20 +130,33 @@ export class S3Store {
   async put(bucket: string, key: string, body: Readable, write: ObjectWrite): Promise<S3Object> {
     await this.requireBucket(bucket);
     const blob = this.newBlob('objects');
-    const hashing = new HashingStream(write.sha256);
-    body.on('error', (error) => hashing.destroy(error));
-    // a blob key is a fresh UUID, and no object row points to it before commit()
-    const info = await this.storage.put(blob, body.pipe(hashing), { fresh: true });
+    const info = await this.putBlob(blob, body, write.declared);
     return this.commit({
       bucket,
       key,
       blob,
       size: info.size,
-      etag: `"${hashing.md5}"`,
+      etag: `"${info.digests!.md5}"`,
       contentType: write.contentType,
       metadata: write.metadata,
       modified: new Date().toISOString(),
     });
+  }
+
+  /**
+   * Stores bytes under a fresh blob key with their MD5 (and SHA-256 when declared), and
+   * removes them again when they are not what the request declared.
+   */
+  async putBlob(blob: string, body: Readable, declared: DeclaredDigests): Promise<StorageObjectInfo> {
+    // a blob key is a fresh UUID, and no row points to it before the caller's commit
+    const info = await this.storage.put(blob, body, { fresh: true, digests: digestsToCompute(declared) });
+    try {
+      checkDeclared(declared, info.digests ?? {});
+    } catch (error) {
+      await this.storage.driver.delete(blob).catch(() => {});
+      throw error;
+    }
+    return info;
   }
 
   /** Makes a stored blob the object at bucket/key; the blob it replaces is removed after commit. */
@@ -198,12 +214,7 @@ export class S3Store {
   }
 
   /** Copies an object (bytes to a new blob), keeping or replacing its type and metadata. */
-  async copy(
-    from: S3Object,
-    bucket: string,
-    key: string,
-    replace: Omit<ObjectWrite, 'sha256'> | null,
-  ): Promise<S3Object> {
+  async copy(from: S3Object, bucket: string, key: string, replace: ObjectMeta | null): Promise<S3Object> {
     await this.requireBucket(bucket);
     const blob = this.newBlob('objects');
     const info = await this.storage.driver.copy(from.blob, blob);
