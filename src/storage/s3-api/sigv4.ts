@@ -27,8 +27,27 @@ export const MAX_SKEW_MS = 15 * 60 * 1000;
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
 
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+
 /** S3's URI encoding: everything but unreserved characters (and `/` in paths) as %XX. */
 export function uriEncode(text: string, keepSlash: boolean): string {
+  // most names and values need no escaping; this runs for every part of every signed request
+  if (UNRESERVED.test(text)) return text;
+  let out: string;
+  try {
+    // encodeURIComponent leaves !'()* as they are, which S3 (RFC 3986) escapes
+    out = encodeURIComponent(text).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+  } catch {
+    // a lone surrogate: encoded as its replacement character, as Buffer.from does
+    return uriEncodeBytes(text, keepSlash);
+  }
+  return keepSlash ? out.replace(/%2F/g, '/') : out;
+}
+
+function uriEncodeBytes(text: string, keepSlash: boolean): string {
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     const c = String.fromCharCode(byte);
@@ -46,9 +65,21 @@ const decode = (text: string) => {
   }
 };
 
-/** The signing key for a date/region: HMAC chain over the secret. */
+const signingKeys = new Map<string, Buffer>();
+
+/**
+ * The signing key for a date/region: HMAC chain over the secret. The same for a whole
+ * day, so kept (a few keys at a time) instead of four HMACs per request.
+ */
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+  const id = `${date}\n${region}\n${service}\n${secret}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    if (signingKeys.size >= 64) signingKeys.clear();
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+    signingKeys.set(id, key);
+  }
+  return key;
 }
 
 interface Auth {
