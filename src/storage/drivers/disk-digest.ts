@@ -10,6 +10,7 @@
  * main thread sends one small message per write and no bytes; the worker reads them from
  * the page cache.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { DigestName, Digests } from '../storage-driver.ts';
 import { digestThreadMain } from './disk-digest-worker.ts';
@@ -24,6 +25,8 @@ const IDLE_STOP_MS = 30_000;
 
 /** Tell the thread about written bytes this many at a time. */
 const ADVANCE_EVERY = 256 << 10;
+/** Files up to this size are hashed on the main thread, from the chunks written. */
+const INLINE_BYTES = 64 << 10;
 
 let worker: Worker | null = null;
 let nextId = 1;
@@ -80,55 +83,88 @@ function digestThread(): Worker {
 }
 
 /**
- * The digests of one file being written to `fd` (opened for reading too). Tell it how much
+ * The digests of one file being written to `fd` (opened for reading too). Tell it what
  * is written as writes complete; `finish` answers the digests of the whole file. The
- * thread reads `fd`, so it must stay open until `finish` or `abort` has settled.
+ * first 64 KB are hashed here, from the written chunks: a small upload then needs no
+ * message to the thread at all (each one costs a wake-up of it, more than hashing 64 KB).
+ * Past that, the thread takes over from the start of the file, reading `fd`, which must
+ * then stay open until `finish` or `abort` has settled.
  */
 export class FileDigests {
   readonly #id = nextId++;
-  readonly #thread: Worker;
+  readonly #fd: number;
+  readonly #algorithms: readonly DigestName[];
+  /** hashes over the bytes so far while the file is small; null once the thread has it */
+  #inline: Hash[] | null;
+  #thread: Worker | null = null;
   #done = false;
   /** bytes the thread was told are written */
   #told = 0;
 
   constructor(fd: number, algorithms: readonly DigestName[]) {
-    this.#thread = digestThread();
-    jobStarted(this.#thread);
-    this.#thread.postMessage({ op: 'start', id: this.#id, fd, algorithms });
+    this.#fd = fd;
+    this.#algorithms = algorithms;
+    this.#inline = algorithms.map((name) => createHash(name));
   }
 
   /**
-   * The first `written` bytes of the file are on it: the thread may hash them. Passed on
-   * every 256 KB, not every write: each message costs the main thread a serialisation
-   * and a wake-up of the thread, and the hash then lags at most that much at the end.
+   * `chunks` were just written, making the first `written` bytes of the file. The thread
+   * is told every 256 KB, not every write: each message costs the main thread a
+   * serialisation and a wake-up of the thread, and the hash then lags at most that much.
    */
-  advance(written: number): void {
-    if (this.#done || written - this.#told < ADVANCE_EVERY) return;
+  advance(written: number, chunks: readonly Buffer[]): void {
+    if (this.#done) return;
+    if (this.#inline && written <= INLINE_BYTES) {
+      for (const chunk of chunks) for (const hash of this.#inline) hash.update(chunk);
+      return;
+    }
+    if (this.#inline) this.#handOver();
+    if (written - this.#told < ADVANCE_EVERY) return;
     this.#told = written;
-    this.#thread.postMessage({ op: 'advance', id: this.#id, upTo: written });
+    this.#thread!.postMessage({ op: 'advance', id: this.#id, upTo: written });
   }
 
-  /** Every byte is written (`size` in all): the hex digests, once the thread has hashed the rest. */
-  finish(size: number): Promise<Digests> {
+  /** Every byte is written (`size` in all): the hex digests, once the rest is hashed. */
+  async finish(size: number): Promise<Digests> {
+    if (this.#inline) {
+      this.#done = true;
+      const digests: Digests = {};
+      this.#algorithms.forEach((name, i) => {
+        digests[name] = this.#inline![i].digest('hex');
+      });
+      return digests;
+    }
     return this.#settle('finish', size);
   }
 
   /** Stops hashing; resolves once the thread no longer reads the file. */
   async abort(): Promise<void> {
     if (this.#done) return;
+    if (!this.#thread) {
+      this.#done = true;
+      return;
+    }
     await this.#settle('abort', 0).catch(() => {});
+  }
+
+  /** The thread hashes the file from its start from now on. */
+  #handOver(): void {
+    this.#inline = null;
+    this.#thread = digestThread();
+    jobStarted(this.#thread);
+    this.#thread.postMessage({ op: 'start', id: this.#id, fd: this.#fd, algorithms: this.#algorithms });
   }
 
   #settle(op: 'finish' | 'abort', upTo: number): Promise<Digests> {
     this.#done = true;
+    const thread = this.#thread!;
     const answer = new Promise<Digests>((resolve, reject) => {
       // a thread that died meanwhile has dropped this job (and reads nothing any more)
-      if (worker !== this.#thread)
-        return reject(new Error('Hashing the upload failed: the digest thread died.'));
+      if (worker !== thread) return reject(new Error('Hashing the upload failed: the digest thread died.'));
       waiting.set(this.#id, { resolve, reject });
-      this.#thread.postMessage({ op, id: this.#id, upTo });
+      thread.postMessage({ op, id: this.#id, upTo });
     });
-    const release = () => jobSettled(this.#thread);
+    const release = () => jobSettled(thread);
     answer.then(release, release);
     return answer;
   }

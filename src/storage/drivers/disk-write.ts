@@ -68,8 +68,8 @@ export async function writeDurably(
   }
   const digests = wanted ? new FileDigests(fd, wanted) : null;
   try {
-    const size = await pump(fd, body, options.maxSize ?? Number.POSITIVE_INFINITY, (written) =>
-      digests?.advance(written),
+    const size = await pump(fd, body, options.maxSize ?? Number.POSITIVE_INFINITY, (written, chunks) =>
+      digests?.advance(written, chunks),
     );
     // all settled before the descriptor closes: a flush still queued must not meet a reused number
     const [flushed, beside, hashed] = await Promise.allSettled([
@@ -93,14 +93,14 @@ export async function writeDurably(
 /**
  * Moves the body into `fd`; resolves with its size once every byte is written and the
  * background flush (if one runs) is done, rejecting if any background flush failed.
- * `onWritten` hears the bytes written so far after each write. A body that
+ * `onWritten` hears each write's chunks and the bytes written so far. A body that
  * errors, closes early or grows past `maxSize` rejects and is destroyed.
  */
 function pump(
   fd: number,
   body: Readable,
   maxSize: number,
-  onWritten: (bytes: number) => void,
+  onWritten: (bytes: number, chunks: Buffer[]) => void,
 ): Promise<number> {
   if (body.destroyed) return Promise.reject(body.errored ?? prematureClose());
   return new Promise((resolve, reject) => {
@@ -163,7 +163,7 @@ function pump(
         if (written !== bytes) return fail(new Error(`Short write to ${fd}: ${written} of ${bytes} bytes.`));
         unflushed += written;
         total += written;
-        onWritten(total);
+        onWritten(total, batch);
         releaseBuffers(written);
         if (unflushed >= FLUSH_EVERY) flushInBackground();
         writeNext();
