@@ -4,21 +4,22 @@
  * and GET), beside a baseline in the same run — a plain node:http server piping the
  * socket to a file and a file to the socket, also with each file flushed (fsync) before
  * the answer, as Basalt does — and Basalt's peak RSS while moving 1 GB (uploaded and
- * downloaded through both APIs). Both servers run in their own processes.
+ * downloaded through both APIs). Both servers run in their own processes, Basalt
+ * started as users start it (bin/basalt.js, see storage-servers.ts).
  *
  *   node bench/storage.ts               # 3 interleaved rounds of 1 MB ×40 and 100 MB ×3, then 1 GB once
  *   node bench/storage.ts --rounds 5    # more rounds when the machine is noisy
  *   node bench/storage.ts --gb 0        # skip the 1 GB run
  *   node bench/storage.ts --cpu-prof bench/results   # also write Basalt's CPU profile there
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, PutObjectCommand, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type ProcessServer, startProcessServer, tempDir } from '../test/helpers/process-server.ts';
+import { tempDir } from '../test/helpers/process-server.ts';
+import { type BenchBasalt, startBaseline, startBasaltBinary } from './storage-servers.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,25 +32,6 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
   },
 });
-
-const BASELINE = `
-const http = require('node:http'); const fs = require('node:fs'); const dir = process.argv[1];
-http.createServer((req, res) => {
-  const file = dir + '/' + encodeURIComponent(req.url);
-  const flush = req.headers['x-fsync'] === '1';
-  if (req.method === 'PUT') { req.pipe(fs.createWriteStream(file, { flush })).on('finish', () => res.end('ok')); return; }
-  fs.createReadStream(file).on('error', () => { res.statusCode = 404; res.end(); }).pipe(res);
-}).listen(0, '127.0.0.1', function () { console.log('listening ' + this.address().port); });`;
-
-function startBaseline(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['-e', BASELINE, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve) =>
-    child.stdout!.on('data', (d) => {
-      const port = /listening (\d+)/.exec(String(d))?.[1];
-      if (port) resolve({ child, url: `http://127.0.0.1:${port}` });
-    }),
-  );
-}
 
 /** A body of `size` bytes made on the fly (never held whole by the client). */
 const body = (size: number) => {
@@ -108,18 +90,18 @@ const multipart = (size: number) => {
   };
 };
 
-function nodeOptions(): string {
-  const prof = values['cpu-prof'] ? `--cpu-prof --cpu-prof-dir=${values['cpu-prof']}` : '';
-  return `${values['node-options']} ${prof}`.trim();
-}
+/** Node options of both servers (the CPU profile is the Basalt server's own). */
+const nodeOptions = values['node-options'];
+const profileOptions = values['cpu-prof'] ? `--cpu-prof --cpu-prof-dir=${values['cpu-prof']}` : '';
 
 /** Stops Basalt; with a CPU profile, by SIGINT so the profile is written at exit. */
-async function stop(server: ProcessServer): Promise<void> {
+async function stop(server: BenchBasalt): Promise<void> {
   if (values['cpu-prof']) {
     server.child.kill('SIGINT');
     await Promise.race([server.exited, new Promise((r) => setTimeout(r, 15_000))]);
   }
-  await server.kill();
+  server.child.kill('SIGKILL');
+  await server.exited;
 }
 
 const load = () =>
@@ -131,12 +113,14 @@ async function main() {
   console.log(`load average at start: ${load()}`);
   const basaltDir = tempDir('basalt-bench-storage-');
   const baseDir = tempDir('basalt-bench-baseline-');
-  const basalt = await startProcessServer(basaltDir, {
-    args: ['--body-limit', '4GiB', '--request-timeout', '0'],
-    env: nodeOptions() ? { NODE_OPTIONS: nodeOptions() } : {},
-  });
+  const basalt = await startBasaltBinary(
+    basaltDir,
+    ['--body-limit', '4GiB', '--request-timeout', '0'],
+    nodeOptions,
+    profileOptions,
+  );
   const baseline = await startBaseline(baseDir);
-  const token = await basalt.token();
+  const { token } = basalt;
   const rssAtStart =
     Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${basalt.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
   console.log(`Basalt RSS after start: ${rssAtStart.toFixed(0)} MB`);
