@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { loggedUrl, routeUrl } from '../observability/index.ts';
+import { loggedUrl, quotedIp, quotedPrincipal, quotedUrl, routeUrl } from '../observability/index.ts';
 
 const INFO = 30;
 /** lines held before they are written even within one turn of the event loop */
@@ -46,15 +46,17 @@ export function accessLog(logger: Logger): {
   };
   const write = (request: FastifyRequest, reply: FastifyReply) => {
     if (!logger.isLevelEnabled('info')) return;
-    const fields = accessFields(request, reply);
-    if (request.otelSpan) return void request.log.info(fields, 'request');
+    if (request.otelSpan) return void request.log.info(accessFields(request, reply), 'request');
     // the request id (the id rule or a UUID) and the method (the HTTP parser knows a fixed
-    // set) are plain ASCII and quoted as they are; route templates are few, quoted once each
-    let line = `{"level":${INFO}${time()}${base},"requestId":"${request.id}","method":"${fields.method}"`;
-    line += `,"url":${JSON.stringify(fields.url)}`;
-    if (fields.route) line += `,"route":${quotedRoute(fields.route)}`;
-    line += `,"status":${fields.status},"ms":${fields.ms},"ip":${JSON.stringify(fields.ip)}`;
-    if (fields.principal) line += `,"principal":${JSON.stringify(fields.principal)}`;
+    // set) are plain ASCII and quoted as they are; route templates are few, quoted once
+    // each; the URL, IP and caller are quoted once per request, for the stored entry too
+    let line = `{"level":${INFO}${time()}${base},"requestId":"${request.id}","method":"${request.method}"`;
+    line += `,"url":${quotedUrl(request)}`;
+    const route = routeUrl(request);
+    if (route) line += `,"route":${quotedRoute(route)}`;
+    line += `,"status":${reply.statusCode},"ms":${roundedMs(reply)},"ip":${quotedIp(request)}`;
+    const principal = quotedPrincipal(request);
+    if (principal) line += `,"principal":${principal}`;
     pending.push(`${line},"msg":"request"}\n`);
     if (pending.length >= MAX_BATCH) flush();
     else if (!scheduled) {
@@ -71,8 +73,13 @@ function accessFields(request: FastifyRequest, reply: FastifyReply) {
     url: loggedUrl(request),
     route: routeUrl(request) || undefined,
     status: reply.statusCode,
-    ms: Math.round(reply.elapsedTime * 10) / 10,
+    ms: roundedMs(reply),
     ip: request.ip,
     principal: request.principalLabel,
   };
+}
+
+/** Milliseconds to the tenth. */
+function roundedMs(reply: FastifyReply): number {
+  return Math.round(reply.elapsedTime * 10) / 10;
 }

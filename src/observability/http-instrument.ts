@@ -1,11 +1,18 @@
 import type { Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HistogramSeries } from './fast-histogram.ts';
-import type { MetricsService } from './metrics-service.ts';
 import type { LogsSettings } from './logs-settings.ts';
+import type { MetricsService } from './metrics-service.ts';
 import { redactUrl } from './redact.ts';
-import { declareRequestFacts, loggedUrl, routeUrl } from './request-facts.ts';
-import { requestLevel, requestLogData, requestLogMessage } from './request-log-row.ts';
+import {
+  declareRequestFacts,
+  loggedUrl,
+  quotedIp,
+  quotedPrincipal,
+  quotedUrl,
+  routeUrl,
+} from './request-facts.ts';
+import { quoteHeader, requestLevel, STORED_URL_LENGTH } from './request-log-row.ts';
 import type { RequestLogStore } from './request-log-store.ts';
 import type { Tracing } from './tracing.ts';
 
@@ -147,24 +154,33 @@ function storeRequest(
   ms: number,
   options: HttpInstrumentOptions,
 ): void {
+  const settings = options.logsSettings();
   const url = loggedUrl(request);
-  const data = requestLogData(
-    {
-      method: request.method,
-      url,
-      status,
-      ms,
-      referer: redactUrl(header(request, 'referer')),
-      userAgent: header(request, 'user-agent'),
-      principal: request.principalLabel,
-      requestId: request.id,
-      ip: request.ip,
-      remoteIP: request.socket.remoteAddress ?? '',
-      traceId: request.otelSpan?.spanContext().traceId,
-    },
-    options.logsSettings(),
-  );
-  store.addRow(requestLevel(status), requestLogMessage(request.method, url), data);
+  const referer = header(request, 'referer');
+  const ip = settings.logIP ? quotedIp(request) : '';
+  // the facts, quoted (the URL, IP and caller once per request, shared with the access line); the data
+  // JSON and the message are made where the batch is written
+  store.addRequest(requestLevel(status), {
+    method: request.method,
+    url:
+      url.length <= STORED_URL_LENGTH ? quotedUrl(request) : JSON.stringify(url.slice(0, STORED_URL_LENGTH)),
+    status,
+    ms,
+    referer: referer === '' ? '""' : quoteHeader(redactUrl(referer)),
+    userAgent: quoteHeader(header(request, 'user-agent')),
+    principal: quotedPrincipal(request),
+    requestId: request.id,
+    ip,
+    remoteIP: settings.logIP ? quotedRemoteIp(request, ip) : '',
+    traceId: request.otelSpan?.spanContext().traceId ?? '',
+    authId: settings.logAuthId,
+  });
+}
+
+/** The socket's peer as a JSON string: with no proxy in front, the client's IP, already quoted. */
+function quotedRemoteIp(request: FastifyRequest, quotedClientIp: string): string {
+  const remote = request.socket.remoteAddress ?? '';
+  return remote === request.ip ? quotedClientIp : JSON.stringify(remote);
 }
 
 function header(request: FastifyRequest, name: string): string {

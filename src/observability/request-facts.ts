@@ -7,16 +7,23 @@ declare module 'fastify' {
     matchedRoute: string | undefined;
     /** the URL with secrets redacted, made once (see `loggedUrl`) */
     redactedUrl: string | undefined;
+    /** JSON strings made once (see `quotedUrl`, `quotedIp`, `quotedPrincipal`) */
+    urlJson: string | undefined;
+    ipJson: string | undefined;
+    principalJson: string | undefined;
   }
 }
 
 /**
- * Declares the per-request slots `routeUrl` and `loggedUrl` fill, so every request
- * object keeps one shape.
+ * Declares the per-request slots the functions below fill, so every request object keeps
+ * one shape.
  */
 export function declareRequestFacts(server: FastifyInstance): void {
   server.decorateRequest('matchedRoute', undefined);
   server.decorateRequest('redactedUrl', undefined);
+  server.decorateRequest('urlJson', undefined);
+  server.decorateRequest('ipJson', undefined);
+  server.decorateRequest('principalJson', undefined);
 }
 
 /**
@@ -38,4 +45,26 @@ export function routeUrl(request: FastifyRequest): string {
 export function loggedUrl(request: FastifyRequest): string {
   if (request.redactedUrl === undefined) request.redactedUrl = redactUrl(request.url);
   return request.redactedUrl;
+}
+
+// The access line and the stored entry print the same URL, IP and caller as JSON strings;
+// each is quoted once per request, by whichever of the two comes first.
+
+/** `loggedUrl` as a JSON string. */
+export function quotedUrl(request: FastifyRequest): string {
+  if (request.urlJson === undefined) request.urlJson = JSON.stringify(loggedUrl(request));
+  return request.urlJson;
+}
+
+/** The client's IP (`request.ip`) as a JSON string. */
+export function quotedIp(request: FastifyRequest): string {
+  if (request.ipJson === undefined) request.ipJson = JSON.stringify(request.ip);
+  return request.ipJson;
+}
+
+/** The caller (`collection/recordId`) as a JSON string, '' for a guest. */
+export function quotedPrincipal(request: FastifyRequest): string {
+  if (request.principalJson === undefined)
+    request.principalJson = request.principalLabel ? JSON.stringify(request.principalLabel) : '';
+  return request.principalJson;
 }

@@ -1,12 +1,21 @@
 import type { SqlValue } from '../db/index.ts';
+import { type QuotedFacts, requestDataText, requestLogMessage } from './request-log-row.ts';
 
 /** Bytes of a new batch buffer; it doubles when a busy window fills it. */
 const INITIAL_BYTES = 64 * 1024;
 
+/** The fourth field of a line, its kind: what the fields after it are. */
+const ENTRY = 'E';
+const REQUEST = 'R';
+
 /**
  * Queued request log entries as one block of UTF-8 text outside the JavaScript heap:
- * one line per entry, `id TAB level TAB created TAB "message" TAB data`, the message as a
- * JSON string and the data as JSON text, so neither holds a raw tab or line break.
+ * one line per entry, `id TAB level TAB created TAB kind TAB …`, where … is either
+ * `"message" TAB data` (an entry given whole: the message as a JSON string, the data as
+ * JSON text) or a request's facts (`QuotedFacts`, tab-separated), from which the data and
+ * the message are made by `decodeLogBatch`, where the batch is written: on the writer
+ * thread under load, not on the thread that answers requests. No field holds a raw tab
+ * or line break.
  *
  * Each entry is written into the buffer when it is queued and its strings are garbage at
  * once. Held as strings until the write (up to 250 ms, thousands of entries), they outlived
@@ -22,7 +31,17 @@ export class LogBatch {
 
   /** Appends one entry. `data` must be JSON text (`JSON.stringify` output or equivalent). */
   append(id: string, level: number, created: string, message: string, data: string): void {
-    const line = `${id}\t${level}\t${created}\t${JSON.stringify(message)}\t${data}\n`;
+    this.#write(`${id}\t${level}\t${created}\t${ENTRY}\t${JSON.stringify(message)}\t${data}\n`);
+  }
+
+  /** Appends a request's entry as its facts; its data and message are made when the batch is decoded. */
+  appendRequest(id: string, level: number, created: string, f: QuotedFacts): void {
+    let line = `${id}\t${level}\t${created}\t${REQUEST}\t${f.method}\t${f.url}\t${f.status}\t${f.ms}`;
+    line += `\t${f.referer}\t${f.userAgent}\t${f.principal}\t${f.requestId}\t${f.ip}\t${f.remoteIP}`;
+    this.#write(`${line}\t${f.traceId}\t${f.authId ? 1 : 0}\n`);
+  }
+
+  #write(line: string): void {
     // a UTF-16 code unit takes at most 3 bytes in UTF-8
     const room = line.length * 3;
     let bytes = this.#bytes;
@@ -62,8 +81,36 @@ export function decodeLogBatch(bytes: Uint8Array): SqlValue[] {
     const end = text.indexOf('\n', start);
     const fields = text.slice(start, end).split('\t');
     const created = fields[2];
-    values.push(fields[0], Number(fields[1]), JSON.parse(fields[3]) as string, fields[4], created, created);
+    let message: string;
+    let data: string;
+    if (fields[3] === REQUEST) {
+      const facts = requestFacts(fields);
+      message = requestLogMessage(facts.method, JSON.parse(facts.url) as string);
+      data = requestDataText(facts);
+    } else {
+      message = JSON.parse(fields[4]) as string;
+      data = fields[5];
+    }
+    values.push(fields[0], Number(fields[1]), message, data, created, created);
     start = end + 1;
   }
   return values;
+}
+
+/** The facts of a request line's fields (see `LogBatch.appendRequest`). */
+function requestFacts(fields: string[]): QuotedFacts {
+  return {
+    method: fields[4],
+    url: fields[5],
+    status: Number(fields[6]),
+    ms: Number(fields[7]),
+    referer: fields[8],
+    userAgent: fields[9],
+    principal: fields[10],
+    requestId: fields[11],
+    ip: fields[12],
+    remoteIP: fields[13],
+    traceId: fields[14],
+    authId: fields[15] === '1',
+  };
 }

@@ -3,6 +3,7 @@ import { newSequentialId } from '../lib/random.ts';
 import { formatDate, perMillisecond } from '../lib/time.ts';
 import type { LogsSettings } from './logs-settings.ts';
 import { LogBatch } from './request-log-batch.ts';
+import type { QuotedFacts } from './request-log-row.ts';
 import { LOGS_PAGE_CACHE_KIB, LOGS_SCHEMA } from './request-log-sql.ts';
 import { inlineLogWriter, LogWorker, type LogWriter } from './request-log-writer.ts';
 
@@ -91,18 +92,37 @@ export class RequestLogStore {
 
   /** Queues an entry the settings accept (see `accepts`). */
   add(entry: LogEntry): void {
-    this.addRow(entry.level, entry.message, JSON.stringify(entry.data));
+    if (this.#full()) return;
+    const at = Date.now();
+    this.#batch.append(
+      newSequentialId(at),
+      entry.level,
+      this.#dateOf(at),
+      entry.message,
+      JSON.stringify(entry.data),
+    );
+    this.#queued();
   }
 
-  /** Queues an entry whose `data` is already JSON text (requests build it from a template). */
-  addRow(level: number, message: string, data: string): void {
-    if (this.#batch.count >= MAX_PENDING) {
-      this.dropped++;
-      return;
-    }
+  /**
+   * Queues an answered request's entry (accepted, see `accepts`) as its facts: its data
+   * and message are made where the batch is written, off the thread that answers requests
+   * when it is busy.
+   */
+  addRequest(level: number, facts: QuotedFacts): void {
+    if (this.#full()) return;
     const at = Date.now();
-    // time-ordered ids append to the primary-key index instead of landing anywhere in it
-    this.#batch.append(newSequentialId(at), level, this.#dateOf(at), message, data);
+    this.#batch.appendRequest(newSequentialId(at), level, this.#dateOf(at), facts);
+    this.#queued();
+  }
+
+  #full(): boolean {
+    if (this.#batch.count < MAX_PENDING) return false;
+    this.dropped++;
+    return true;
+  }
+
+  #queued(): void {
     if (this.#batch.count >= FLUSH_AT && !this.#flushQueued) void this.flush();
   }
 

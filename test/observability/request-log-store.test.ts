@@ -6,6 +6,12 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, describe, test } from 'node:test';
 import { logsSettingsSection } from '../../src/observability/logs-settings.ts';
 import {
+  quoteFacts,
+  type RequestFacts,
+  requestLogData,
+  requestLogMessage,
+} from '../../src/observability/request-log-row.ts';
+import {
   openRequestLogStore,
   type RequestLogStoreOptions,
 } from '../../src/observability/request-log-store.ts';
@@ -29,6 +35,33 @@ const awkward = [
   { level: 0, message: 'GET /tab\there/new\nline', data: { userAgent: 'a\tb\nc\\d"e' } },
   { level: 8, message: 'GET /ünïcödé/😀 \ud800', data: { url: '/x?y=\u0000\u001f', n: 1.5 } },
   { level: 4, message: '', data: {} },
+];
+
+// requests whose facts a tab-separated batch line could trip over
+const request = (over: Partial<RequestFacts>): RequestFacts => ({
+  method: 'GET',
+  url: '/api/collections/posts/records',
+  status: 200,
+  ms: 0.4321,
+  referer: '',
+  userAgent: '',
+  principal: undefined,
+  requestId: 'r1',
+  ip: '127.0.0.1',
+  remoteIP: '127.0.0.1',
+  traceId: undefined,
+  ...over,
+});
+const awkwardRequests = [
+  request({}),
+  request({ url: '/a/%C3%BC?q="x"\ty\nz', userAgent: 'tab\there\nnl\u0001 \ud800', referer: '/ref\t' }),
+  request({ url: `/${'u'.repeat(4000)}`, status: 503, ms: 1234.5678, principal: 'users/8d2k3n1x9q0w7e5' }),
+  request({ principal: 'apikey/k1', ip: '10.0.0.7', remoteIP: '::1', traceId: '4bf92f35' }),
+  request({ url: '/api/%E0%A4%A', method: 'POST', principal: 'weird\t"name' }),
+];
+const settingsCases = [
+  logsSettingsSection.defaults(),
+  { ...logsSettingsSection.defaults(), logIP: false, logAuthId: true },
 ];
 
 async function storedRows(url: string) {
@@ -66,6 +99,30 @@ describe('request log store', () => {
       const ids = rows.map((r) => String(r.id));
       assert.deepEqual([...ids].sort(), ids, 'ids sort in insertion order');
       assert.equal(new Set(ids).size, ids.length);
+    });
+
+  for (const [where, options] of [
+    ['on this thread', { workerFrom: Number.POSITIVE_INFINITY }],
+    ['in the writer thread', { workerFrom: 1 }],
+  ] as const)
+    test(`a request's data and message are made from its facts as before, ${where}`, async () => {
+      const url = logsUrl();
+      const store = await open(url, options);
+      const queued = settingsCases.flatMap((settings) =>
+        awkwardRequests.map((facts) => ({ facts, settings })),
+      );
+      for (const { facts, settings } of queued)
+        store.addRequest(facts.status >= 400 ? 8 : 0, quoteFacts(facts, settings));
+      await store.close();
+      const rows = await storedRows(url);
+      assert.equal(rows.length, queued.length);
+      rows.forEach((row, i) => {
+        const { facts, settings } = queued[i];
+        const sqliteText = (text: string) => text.replace('\ud800', '\ufffd');
+        assert.equal(row.message, sqliteText(requestLogMessage(facts.method, facts.url)));
+        assert.equal(row.data, requestLogData(facts, settings));
+        assert.equal(row.level, facts.status >= 400 ? 8 : 0);
+      });
     });
 
   test('close() writes every entry still queued, with the writer thread busy', async () => {
