@@ -3,7 +3,7 @@
 // Node this re-runs itself with the Node 24 the checkout pins (the `node` dev dependency).
 // Plain JavaScript on purpose: it must at least start on the older Node.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, existsSync, constants as fsConstants } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,18 @@ function hasIpcChannel() {
  * standard streams), with Node 24's process.execve, before any module loads (~40 ms).
  */
 function restartWith(env) {
+  // Node aborts the process when execve fails, so it is only tried on a runtime that can
+  // still be executed (one replaced or removed while running cannot)
+  if (!process.execve || !isExecutable(process.execPath)) return;
   const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
-  process.execve?.(process.execPath, argv, { ...process.env, ...env });
+  process.execve(process.execPath, argv, { ...process.env, ...env });
+}
+
+function isExecutable(file) {
+  try {
+    accessSync(file, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
