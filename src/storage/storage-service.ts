@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Readable } from 'node:stream';
 import type { S3Endpoint } from './s3-api/index.ts';
 import type { PutOptions, StorageDriver, StorageObjectInfo } from './storage-driver.ts';
@@ -18,8 +19,8 @@ export class StorageService {
   /** the S3-compatible endpoint over the same driver, or null when it is switched off */
   s3: S3Endpoint | null = null;
 
-  /** detected types by object version (`key` + etag), most recent last; bounded */
-  readonly #types = new Map<string, string>();
+  /** detected types by object version (`key` + etag) */
+  readonly #types = new LRUCache<string, string>({ max: 1000 });
 
   constructor(driver: StorageDriver) {
     this.driver = driver;
@@ -30,15 +31,12 @@ export class StorageService {
    * served), so serving that version again needs no second read of its first bytes.
    */
   rememberType(info: StorageObjectInfo, type: string): void {
-    const key = `${info.key}\n${info.etag}`;
-    this.#types.delete(key);
-    if (this.#types.size >= 1000) this.#types.delete(this.#types.keys().next().value as string);
-    this.#types.set(key, type);
+    this.#types.set(typeKey(info), type);
   }
 
   /** The remembered type of this version of an object, if any. */
   knownType(info: StorageObjectInfo): string | undefined {
-    return this.#types.get(`${info.key}\n${info.etag}`);
+    return this.#types.get(typeKey(info));
   }
 
   /** The key of a record's file. */
@@ -98,4 +96,9 @@ export class StorageService {
   close(): Promise<void> {
     return this.driver.close();
   }
+}
+
+/** One version of an object: its key and ETag. */
+function typeKey(info: StorageObjectInfo): string {
+  return `${info.key}\n${info.etag}`;
 }

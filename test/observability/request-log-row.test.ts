@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { logsSettingsSection } from '../../src/observability/logs-settings.ts';
-import {
-  type RequestFacts,
-  requestLogData,
-  requestLogMessage,
-} from '../../src/observability/request-log-row.ts';
+import { requestLogMessage } from '../../src/observability/request-log-row.ts';
+import { type RequestFacts, requestLogData } from '../helpers/request-facts.ts';
 
 const facts = (over: Partial<RequestFacts> = {}): RequestFacts => ({
   method: 'GET',

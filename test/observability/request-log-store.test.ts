@@ -5,16 +5,12 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, test } from 'node:test';
 import { logsSettingsSection } from '../../src/observability/logs-settings.ts';
-import {
-  quoteFacts,
-  type RequestFacts,
-  requestLogData,
-  requestLogMessage,
-} from '../../src/observability/request-log-row.ts';
+import { requestLogMessage } from '../../src/observability/request-log-row.ts';
 import {
   openRequestLogStore,
   type RequestLogStoreOptions,
 } from '../../src/observability/request-log-store.ts';
+import { quoteFacts, type RequestFacts, requestLogData } from '../helpers/request-facts.ts';
 
 const dirs: string[] = [];
 after(() => {
