@@ -47,39 +47,29 @@ export function instrumentDb(driver: DbDriver, metrics: MetricsService, tracing:
   }
   // Without tracing, the caller gets the driver's own promise and the timing hangs off a
   // side branch of it: no wrapper promise, no extra hop before the caller resumes.
+  function timedAside<T>(op: keyof typeof timers, start: number, done: Promise<T>): Promise<T> {
+    done.then(
+      () => observe(op, start),
+      () => {
+        errors.inc({ op });
+        observe(op, start);
+      },
+    );
+    return done;
+  }
   const statement = (target: Queryable, op: Op) => {
     // bound once: the driver's methods use its #private fields
     const call = (target[op] as (sql: string, params?: readonly SqlValue[]) => Promise<never>).bind(target);
     if (tracing.enabled)
       return (sql: string, params?: readonly SqlValue[]) => traced(op, sql, () => call(sql, params));
-    return (sql: string, params?: readonly SqlValue[]) => {
-      const start = performance.now();
-      const done = call(sql, params);
-      done.then(
-        () => observe(op, start),
-        () => {
-          errors.inc({ op });
-          observe(op, start);
-        },
-      );
-      return done;
-    };
+    return (sql: string, params?: readonly SqlValue[]) => timedAside(op, performance.now(), call(sql, params));
   };
   const wrapTx = (tx: Queryable): Queryable =>
     ({ all: statement(tx, 'all'), get: statement(tx, 'get'), run: statement(tx, 'run') }) as Queryable;
   const transaction = <T>(fn: (tx: Queryable) => Promise<T>) => {
     const call = () => driver.transaction((tx) => fn(wrapTx(tx)));
     if (tracing.enabled) return traced('transaction', null, call);
-    const start = performance.now();
-    const done = call();
-    done.then(
-      () => observe('transaction', start),
-      () => {
-        errors.inc({ op: 'transaction' });
-        observe('transaction', start);
-      },
-    );
-    return done;
+    return timedAside('transaction', performance.now(), call());
   };
   const overrides: Record<string, unknown> = {
     all: statement(driver, 'all'),
