@@ -24,6 +24,12 @@ export interface OpenDbOptions {
    * request log, should ask for little. Engines without such a cache ignore it.
    */
   pageCacheKiB?: number;
+  /**
+   * Bytes per page of a database file created by this open (a power of two from 512 to
+   * 65,536); an existing file keeps its own. Larger pages suit a table written in long
+   * appends and read in ranges, like the request log. Engines without pages ignore it.
+   */
+  newFilePageSize?: number;
   logger?: DbLogger;
 }
 

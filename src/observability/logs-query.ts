@@ -69,7 +69,7 @@ export class LogsQuery {
     const where = this.#where(query.filter);
     const order = query.sort ? this.#compile(compileSort, query.sort) : { sql: '"created" DESC', params: [] };
     const rows = await this.#db.all<Record<string, unknown>>(
-      `SELECT t.* FROM "_logs" t WHERE ${where.sql} ORDER BY ${order.sql}, t."rowid" DESC LIMIT ? OFFSET ?`,
+      `SELECT t.* FROM "_logs" t WHERE ${where.sql} ORDER BY ${order.sql}, t."id" DESC LIMIT ? OFFSET ?`,
       [...where.params, ...order.params, perPage, (page - 1) * perPage],
     );
     let totalItems = -1;
@@ -121,6 +121,8 @@ export class LogsQuery {
       collection: LOGS_SCHEMA,
       tableAlias: 't',
       allowHiddenFields: true,
+      // ids begin with their time: id order is insertion order (see request-log-sql.ts)
+      insertionOrderColumn: 'id',
     });
   }
 }

@@ -1,23 +1,54 @@
 import type { DbDriver, SqlValue } from '../db/index.ts';
 
-/**
- * The `_logs` table in PocketBase's shape. Indexes: the primary key (`/api/logs/:id`) and
- * `created` (the default sort, time filters, the hourly stats, retention). Every index is
- * one more b-tree insert per request stored; PocketBase's index on `level` is not kept: the
- * planner scanned by `created` even for `level > 0`, so it cost each insert and helped no
- * query of the logs API. Databases made before are rid of it when opened.
- */
-export const LOGS_SCHEMA = `
-CREATE TABLE IF NOT EXISTS "_logs" (
+const LOGS_COLUMNS_SQL = `(
   "id" TEXT PRIMARY KEY NOT NULL,
   "level" INTEGER NOT NULL DEFAULT 0,
   "message" TEXT NOT NULL DEFAULT '',
   "data" JSON NOT NULL DEFAULT '{}',
   "created" TEXT NOT NULL DEFAULT '',
   "updated" TEXT NOT NULL DEFAULT ''
-);
+) WITHOUT ROWID`;
+
+/**
+ * The `_logs` table in PocketBase's shape, kept in its primary key: entry ids begin with
+ * their time (`newSequentialId`), so a new entry lands at the right edge of that one
+ * b-tree, and `id` order is insertion order (what `@rowid` means elsewhere). A rowid
+ * table needs one more b-tree for the id; with it, inserting a busy server's log cost
+ * over twice as much per entry. Indexes: `created` (the default sort, time filters, the
+ * hourly stats, retention). PocketBase's index on `level` is not kept: the planner
+ * scanned by `created` even for `level > 0`, so it cost each insert and helped no query.
+ */
+export const LOGS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS "_logs" ${LOGS_COLUMNS_SQL};
 CREATE INDEX IF NOT EXISTS "_logs_idx_created" ON "_logs" ("created");
 DROP INDEX IF EXISTS "_logs_idx_level"`;
+
+/**
+ * Pages of a new log database: 64 KiB, against SQLite's 4 KiB. Appends fill a page 16
+ * times less often and the WAL gets fewer, larger writes: a third less CPU per stored
+ * entry, measured; a log entry is read by range or by id, never scattered.
+ */
+export const LOGS_PAGE_SIZE = 65536;
+
+/**
+ * Creates the log table, or moves a log table of the earlier rowid layout into the
+ * current one (its entries copied in one transaction, before the server takes requests).
+ */
+export async function prepareLogsSchema(db: DbDriver): Promise<void> {
+  const table = await db.get<{ sql: string }>(
+    `SELECT "sql" FROM "sqlite_master" WHERE "type" = 'table' AND "name" = '_logs'`,
+  );
+  if (table && !/WITHOUT\s+ROWID/i.test(table.sql)) {
+    await db.transaction(async (tx) => {
+      await tx.run(`CREATE TABLE "_logs_moved" ${LOGS_COLUMNS_SQL}`);
+      const columns = LOG_COLUMNS.map((c) => `"${c}"`).join(',');
+      await tx.run(`INSERT OR IGNORE INTO "_logs_moved" (${columns}) SELECT ${columns} FROM "_logs"`);
+      await tx.run(`DROP TABLE "_logs"`);
+      await tx.run(`ALTER TABLE "_logs_moved" RENAME TO "_logs"`);
+    });
+  }
+  await db.exec(LOGS_SCHEMA);
+}
 
 /** Column order of the row values `decodeLogBatch` answers. */
 export const LOG_COLUMNS = ['id', 'level', 'message', 'data', 'created', 'updated'] as const;

@@ -4,7 +4,7 @@ import { formatDate, perMillisecond } from '../lib/time.ts';
 import type { LogsSettings } from './logs-settings.ts';
 import { LogBatch } from './request-log-batch.ts';
 import type { QuotedFacts } from './request-log-row.ts';
-import { LOGS_PAGE_CACHE_KIB, LOGS_SCHEMA } from './request-log-sql.ts';
+import { LOGS_PAGE_CACHE_KIB, LOGS_PAGE_SIZE, prepareLogsSchema } from './request-log-sql.ts';
 import { inlineLogWriter, LogWorker, type LogWriter } from './request-log-writer.ts';
 
 /** One stored log entry in PocketBase's `_logs` shape. */
@@ -188,7 +188,7 @@ export class RequestLogStore {
     let removed = 0;
     for (;;) {
       const { changes } = await this.db.run(
-        `DELETE FROM "_logs" WHERE rowid IN (SELECT rowid FROM "_logs" WHERE "created" <= ? LIMIT ${PRUNE_CHUNK})`,
+        `DELETE FROM "_logs" WHERE "id" IN (SELECT "id" FROM "_logs" WHERE "created" <= ? LIMIT ${PRUNE_CHUNK})`,
         [before],
       );
       removed += changes;
@@ -223,8 +223,12 @@ export async function openRequestLogStore(
   settings: () => LogsSettings,
   options?: RequestLogStoreOptions,
 ): Promise<RequestLogStore> {
-  const db = await openDb(url, { sync: 'normal', pageCacheKiB: LOGS_PAGE_CACHE_KIB });
-  await db.exec(LOGS_SCHEMA);
+  const db = await openDb(url, {
+    sync: 'normal',
+    pageCacheKiB: LOGS_PAGE_CACHE_KIB,
+    newFilePageSize: LOGS_PAGE_SIZE,
+  });
+  await prepareLogsSchema(db);
   const store = new RequestLogStore(db, url, settings, options);
   await store.prune();
   return store;

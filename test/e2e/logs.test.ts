@@ -44,6 +44,11 @@ describe('request logs through pb.logs', () => {
     const descending = await pb.logs.getList(1, 100, { sort: '-created' });
     assert.ok(ascending.items.length >= 2);
     assert.equal(ascending.items[0].id, descending.items.at(-1)?.id);
+    // insertion order, newest first, as PocketBase's dashboard asks for it
+    const newestFirst = await pb.logs.getList(1, 100, { sort: '-@rowid' });
+    const ids = newestFirst.items.map((l) => l.id);
+    assert.deepEqual(ids, [...ids].sort().reverse());
+    assert.deepEqual([...ids].sort(), ascending.items.map((l) => l.id).sort());
   });
 
   test('getOne answers one log, and 404 for an unknown id', async () => {

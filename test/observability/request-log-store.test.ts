@@ -63,7 +63,7 @@ const settingsCases = [
 async function storedRows(url: string) {
   const db = new DatabaseSync(url.replace('sqlite://', ''), { readOnly: true });
   try {
-    return db.prepare('SELECT * FROM "_logs" ORDER BY rowid').all() as Record<string, string | number>[];
+    return db.prepare('SELECT * FROM "_logs" ORDER BY "id"').all() as Record<string, string | number>[];
   } finally {
     db.close();
   }
@@ -154,7 +154,7 @@ describe('request log store', () => {
     assert.equal(rows.at(-1)?.message, 'GET /quiet');
   });
 
-  test('a log database from before loses the unused level index when opened', async () => {
+  test('a log database of the earlier rowid layout keeps its entries and moves to the current one', async () => {
     const url = logsUrl();
     const file = url.replace('sqlite://', '');
     const old = new DatabaseSync(file);
@@ -162,15 +162,37 @@ describe('request log store', () => {
       "message" TEXT NOT NULL DEFAULT '', "data" JSON NOT NULL DEFAULT '{}', "created" TEXT NOT NULL DEFAULT '',
       "updated" TEXT NOT NULL DEFAULT '');
       CREATE INDEX "_logs_idx_created" ON "_logs" ("created"); CREATE INDEX "_logs_idx_level" ON "_logs" ("level")`);
+    const insert = old.prepare('INSERT INTO "_logs" VALUES (?, ?, ?, ?, ?, ?)');
+    const created = new Date().toISOString().replace('T', ' ');
+    for (let i = 0; i < 300; i++)
+      insert.run(`old${String(i).padStart(12, '0')}`, i % 2 ? 8 : 0, `GET /old/${i}`, `{"i":${i}}`, created, created);
     old.close();
     const store = await open(url, {});
-    const indexes = await store.db.all<{ name: string }>(
-      `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = '_logs' AND sql IS NOT NULL`,
+    store.add({ level: 0, message: 'GET /new', data: {} });
+    const schema = await store.db.all<{ name: string; sql: string }>(
+      `SELECT name, sql FROM sqlite_schema WHERE tbl_name = '_logs' AND sql IS NOT NULL ORDER BY type DESC`,
     );
     await store.close();
     assert.deepEqual(
-      indexes.map((i) => i.name),
-      ['_logs_idx_created'],
+      schema.map((s) => s.name),
+      ['_logs', '_logs_idx_created'],
+      'the unused level index is gone',
     );
+    assert.match(schema[0].sql, /WITHOUT ROWID/);
+    const rows = await storedRows(url);
+    assert.equal(rows.length, 301);
+    const moved = rows.find((r) => r.id === 'old000000000007');
+    assert.deepEqual(
+      { id: moved?.id, level: moved?.level, message: moved?.message, data: moved?.data, created: moved?.created },
+      { id: 'old000000000007', level: 8, message: 'GET /old/7', data: '{"i":7}', created },
+    );
+  });
+
+  test('a new log database has large pages', async () => {
+    const url = logsUrl();
+    const store = await open(url, {});
+    const page = await store.db.get<{ page_size: number }>('PRAGMA page_size');
+    await store.close();
+    assert.equal(page?.page_size, 65536);
   });
 });

@@ -28,6 +28,11 @@ export interface CompileOptions {
   maxLength?: number;
   /** clock for the date macros (default: now) */
   now?: Date;
+  /**
+   * The column that orders the table's rows as they were inserted, for the sort key
+   * `@rowid`, where the table has no row key of its own (a `WITHOUT ROWID` table)
+   */
+  insertionOrderColumn?: string;
 }
 
 /** Builds the resolver context for one compilation. */

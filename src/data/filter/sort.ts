@@ -31,6 +31,12 @@ export function compileSort(text: string, opts: CompileOptions): { sql: string; 
   );
 }
 
+function insertionOrder(w: SqlWriter, opts: CompileOptions): string {
+  const column = opts.insertionOrderColumn;
+  if (!column) return w.dialect.rowid(opts.tableAlias);
+  return `${w.dialect.quote(opts.tableAlias)}.${w.dialect.quote(column)}`;
+}
+
 function sortKey(w: SqlWriter, key: string, index: number, opts: CompileOptions): Fragment {
   if (key === '') throw sortError(`sort key ${index + 1} is empty.`);
   if (key.length > MAX_SORT_KEY_LENGTH)
@@ -39,7 +45,7 @@ function sortKey(w: SqlWriter, key: string, index: number, opts: CompileOptions)
   const name = desc || key.startsWith('+') ? key.slice(1) : key;
   const dir = desc ? 'DESC' : 'ASC';
   if (name === '@random') return sql`${w.dialect.random()}`;
-  if (name === '@rowid') return sql`${w.dialect.rowid(opts.tableAlias)} ${dir}`;
+  if (name === '@rowid') return sql`${insertionOrder(w, opts)} ${dir}`;
   if (!KEY.test(name)) throw sortError(`"${name}" is not a field name.`);
   const ctx = createContext(opts);
   let operand: ReturnType<typeof resolvePath>;

@@ -66,7 +66,8 @@ export async function openSqlite(filename: string, options: SqliteOptions = {}):
       const conn = new SqliteConnection(db);
       const readCacheKiB = options.pageCacheKiB ?? DEFAULT_READ_CACHE_KIB;
       const cacheKiB = readOnly ? readCacheKiB : Math.min(readCacheKiB, MAX_WRITE_CACHE_KIB);
-      configure(conn, readOnly, { sync: options.sync ?? 'normal', busyTimeoutMs, cacheKiB }, logger);
+      const settings = { sync: options.sync ?? 'normal', busyTimeoutMs, cacheKiB } as const;
+      configure(conn, readOnly, { ...settings, newFilePageSize: options.newFilePageSize }, logger);
       return conn;
     } catch (err) {
       throw new DbError(
@@ -95,12 +96,13 @@ interface ConnectionSettings {
   sync: 'normal' | 'full';
   busyTimeoutMs: number;
   cacheKiB: number;
+  newFilePageSize?: number;
 }
 
 function configure(
   conn: SqliteConnection,
   readOnly: boolean,
-  { sync, busyTimeoutMs, cacheKiB }: ConnectionSettings,
+  { sync, busyTimeoutMs, cacheKiB, newFilePageSize }: ConnectionSettings,
   logger: DbLogger,
 ): void {
   conn.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
@@ -108,6 +110,9 @@ function configure(
   conn.exec(`PRAGMA cache_size = ${-Math.max(64, Math.trunc(cacheKiB))}`);
   conn.exec('PRAGMA temp_store = MEMORY');
   if (readOnly) return;
+  // only an empty file takes a page size, and only before WAL mode writes its header
+  if (newFilePageSize && conn.get<{ page_count: number }>('PRAGMA page_count')?.page_count === 0)
+    conn.exec(`PRAGMA page_size = ${Math.trunc(newFilePageSize)}`);
   const mode = conn.get<{ journal_mode: string }>('PRAGMA journal_mode = WAL')?.journal_mode;
   if (mode !== 'wal')
     logger.warn(`SQLite refused WAL mode (journal_mode=${mode}); reads will wait for writes`);
