@@ -1,8 +1,10 @@
 /**
  * What observability costs on the hottest request, a record view: Basalt with its
- * defaults (metrics, one JSON log line per request, the stored request log, tracing
- * off) against the same binary with all of it off (`--metrics=false`, `--log-level
- * warn`, request log retention 0), same data, same run, interleaved rounds.
+ * defaults (metrics, one JSON log line per request, the stored request log with its
+ * default bound of 100 successful requests a second, tracing off) against the same binary
+ * with all of it off (`--metrics=false`, `--log-level warn`, request log retention 0),
+ * same data, same run, interleaved rounds. A third side, the defaults with every request
+ * stored (`logs.maxRequestsPerSecond` 0), shows what the bound saves.
  *
  *   node bench/observability-overhead.ts [--duration S] [--rounds N] [--connections N] [--seed N]
  *
@@ -141,32 +143,34 @@ const flags = (text: string | undefined) => (text ?? '').split(' ').filter(Boole
 const loadAtStart = loadavg()[0];
 const on = await startSide('on', flags(values['on-flags']));
 const off = await startSide('off', flags(values['off-flags']));
+const all = await startSide('all-stored', flags(values['on-flags']));
+const sides = [on, off, all];
 try {
   await api(off.url, 'PATCH', '/api/settings', { logs: { maxDays: 0 } }, await signIn(off.url));
+  await api(all.url, 'PATCH', '/api/settings', { logs: { maxRequestsPerSecond: 0 } }, await signIn(all.url));
   console.log(pinned ? 'pinned: load on CPU 0, servers on CPU 1' : 'not pinned (no taskset or one CPU)');
   console.log(
     `view requests, ${load.connections} connections, ${load.duration} s × ${values.rounds} rounds each`,
   );
   for (let round = 1; round <= Number(values.rounds); round++) {
     // alternate which side goes first, so drift in the machine's load hits both
-    for (const side of round % 2 ? [on, off] : [off, on]) {
+    for (const side of round % 2 ? sides : [...sides].reverse()) {
       const m = await measureRound(side);
       if (m.failures) throw new Error(`${side.name}: ${m.failures} failed requests`);
       side.rounds.push(m);
     }
-    const [a, b] = [on.rounds.at(-1)!, off.rounds.at(-1)!];
-    const main = (side: Side) => side.mainCpu.at(-1)?.toFixed(0) ?? '?';
-    console.log(
-      `round ${round}: observability on ${a.requestsPerSecond.toFixed(0)} req/s (CPU µs/req ${cpu(a)}, main thread ${main(on)}), off ${b.requestsPerSecond.toFixed(0)} req/s (${cpu(b)}, main thread ${main(off)})`,
-    );
+    const last = (side: Side) =>
+      `${side.rounds.at(-1)!.requestsPerSecond.toFixed(0)} req/s (CPU µs/req ${cpu(side.rounds.at(-1)!)}, main thread ${side.mainCpu.at(-1)?.toFixed(0) ?? '?'})`;
+    console.log(`round ${round}: on ${last(on)}, off ${last(off)}, all stored ${last(all)}`);
   }
-  const [a, b] = [combine(on.rounds), combine(off.rounds)];
+  const [a, b, c] = [combine(on.rounds), combine(off.rounds), combine(all.rounds)];
   console.log(
     `\n| side | req/s | server CPU µs/req | main thread µs/req | p50 ms | p99 ms |\n|---|---|---|---|---|---|`,
   );
   for (const [name, m, side] of [
     ['on (defaults)', a, on],
     ['off (baseline)', b, off],
+    ['on, every request stored', c, all],
   ] as const)
     console.log(
       `| ${name} | ${m.requestsPerSecond.toFixed(0)} | ${cpu(m)} | ${side.mainCpu.length ? median(side.mainCpu).toFixed(0) : '?'} | ${m.latencyP50Ms.toFixed(2)} | ${m.latencyP99Ms.toFixed(2)} |`,
@@ -191,10 +195,15 @@ try {
     const mainRatios = on.mainCpu.map((v, i) => v / off.mainCpu[i]);
     console.log(`main thread CPU per request on/off per round, median (range): ${spread(mainRatios)}`);
   }
+  const allRatios = all.rounds.map((m, i) => m.requestsPerSecond / off.rounds[i].requestsPerSecond);
+  const allCpu = all.rounds.map((m, i) => (m.cpuMicrosPerRequest ?? 0) / (off.rounds[i].cpuMicrosPerRequest ?? 1));
+  console.log(
+    `every request stored: throughput /off per round ${spread(allRatios)}, server CPU per request /off ${spread(allCpu)}`,
+  );
   const loadAtEnd = loadavg()[0];
   const busy =
     Math.max(loadAtStart, loadAtEnd) > availableParallelism() ? ' BUSY: other work shared the CPUs' : '';
   console.log(`load average at start ${loadAtStart.toFixed(2)}, at end ${loadAtEnd.toFixed(2)}${busy}`);
 } finally {
-  await Promise.all([stopSide(on), stopSide(off)]);
+  await Promise.all(sides.map(stopSide));
 }

@@ -98,6 +98,11 @@ export class Observability {
       help: 'Request log entries dropped because the log database fell behind.',
       collect: (g) => g.set(store.dropped),
     });
+    this.metrics.gauge({
+      name: 'request_logs_over_rate',
+      help: 'Successful requests not stored in the request log because logs.maxRequestsPerSecond was reached.',
+      collect: (g) => g.set(store.overRate),
+    });
   }
 
   /** Request metrics, spans and stored request logs on a server. */

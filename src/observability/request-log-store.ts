@@ -68,6 +68,11 @@ export class RequestLogStore {
   #pruneTimer: NodeJS.Timeout;
   /** entries dropped because the buffer was full or their write failed */
   dropped = 0;
+  /** successful requests not stored because `maxRequestsPerSecond` was reached */
+  overRate = 0;
+  /** stores the rate bound allows now (a token bucket: refilled continuously, one second's worth at most) */
+  #allowance = 0;
+  #allowanceAt = 0;
 
   constructor(db: DbDriver, url: string, settings: () => LogsSettings, options: RequestLogStoreOptions = {}) {
     this.db = db;
@@ -81,13 +86,31 @@ export class RequestLogStore {
   }
 
   /**
-   * Whether an entry of `level` is kept (retention on, level, sampling): asked before
-   * the entry is built, so a request that is not stored costs nothing more.
+   * Whether an entry of `level` is kept (retention on, level, sampling, the rate bound):
+   * asked before the entry is built, so a request that is not stored costs nothing more.
+   * Errors (level 8) are always kept.
    */
   accepts(level: number): boolean {
     const settings = this.#settings();
     if (settings.maxDays === 0 || level < settings.minLevel) return false;
-    return level >= 8 || settings.sampleRate >= 1 || Math.random() < settings.sampleRate;
+    if (level >= 8) return true;
+    if (settings.sampleRate < 1 && !(Math.random() < settings.sampleRate)) return false;
+    return this.#withinRate(settings.maxRequestsPerSecond);
+  }
+
+  #withinRate(perSecond: number): boolean {
+    if (perSecond <= 0) return true;
+    const now = Date.now();
+    // an even sample under load: the allowance grows a little every millisecond, rather
+    // than the first N of each second being kept
+    this.#allowance = Math.min(perSecond, this.#allowance + ((now - this.#allowanceAt) * perSecond) / 1000);
+    this.#allowanceAt = now;
+    if (this.#allowance < 1) {
+      this.overRate++;
+      return false;
+    }
+    this.#allowance -= 1;
+    return true;
   }
 
   /** Queues an entry the settings accept (see `accepts`). */

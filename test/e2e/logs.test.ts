@@ -86,11 +86,15 @@ describe('request logs through pb.logs', () => {
       logIP: true,
       logAuthId: false,
       sampleRate: 1,
+      maxRequestsPerSecond: 100,
     });
     await assert.rejects(
-      pb.settings.update({ logs: { maxDays: -1, sampleRate: 2 } }),
+      pb.settings.update({ logs: { maxDays: -1, sampleRate: 2, maxRequestsPerSecond: 1.5 } }),
       (e: { status: number; response: { data: { logs: Record<string, { code: string }> } } }) =>
-        e.status === 400 && Boolean(e.response.data.logs.maxDays) && Boolean(e.response.data.logs.sampleRate),
+        e.status === 400 &&
+        Boolean(e.response.data.logs.maxDays) &&
+        Boolean(e.response.data.logs.sampleRate) &&
+        Boolean(e.response.data.logs.maxRequestsPerSecond),
     );
   });
 
@@ -121,6 +125,28 @@ describe('request logs through pb.logs', () => {
     );
     const off = await pb.logs.getList(1, 10, { filter: 'data.url ~ "marker=off"' });
     assert.equal(off.totalItems, 0);
+  });
+
+  test('maxRequestsPerSecond bounds the successes stored under load; every error is stored', async () => {
+    await pb.settings.update({ logs: { maxRequestsPerSecond: 5 } });
+    const started = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        http(server.url, 'GET', `/api/collections/${i % 3 ? 'notes' : 'nope'}/records?marker=rated${i}`),
+      ),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    await pb.settings.update({ logs: { maxRequestsPerSecond: 100 } });
+    await flush();
+    assert.equal(answers.filter((a) => a.status === 404).length, 20);
+    const stored = await pb.logs.getList(1, 100, { filter: 'data.url ~ "marker=rated"' });
+    const errors = stored.items.filter((i) => Number(i.level) === 8).length;
+    const successes = stored.items.length - errors;
+    assert.equal(errors, 20, 'every error is stored');
+    // a burst of one second's worth, then 5 per second
+    assert.ok(successes >= 1 && successes <= 5 + Math.ceil(seconds * 5), `${successes} successes stored`);
+    const metrics = await http(server.url, 'GET', '/metrics');
+    assert.match(String(metrics.body), /^basalt_request_logs_over_rate [1-9]\d*$/m);
   });
 
   test('retention deletes logs older than maxDays', async () => {
