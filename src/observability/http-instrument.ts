@@ -57,7 +57,9 @@ export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentO
     const ms = reply.elapsedTime;
     observe?.(request.method, route, status, ms / 1000);
     const level = requestLevel(status);
-    if (store?.accepts(level) && isStored(route, status)) storeRequest(store, request, status, ms, options);
+    // what is never stored (probes, scrapes) is ruled out first: it must not use up the rate bound
+    if (store && isStored(route, status) && store.accepts(level))
+      storeRequest(store, request, status, ms, options);
     done();
   });
 }
