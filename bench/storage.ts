@@ -10,6 +10,7 @@
  *   node bench/storage.ts               # 3 interleaved rounds of 1 MB ×40 and 100 MB ×3, then 1 GB once
  *   node bench/storage.ts --rounds 5    # more rounds when the machine is noisy
  *   node bench/storage.ts --gb 0        # skip the 1 GB run
+ *   node bench/storage.ts --db-sync full   # Basalt flushes every stored file (compare with base+fsync)
  *   node bench/storage.ts --cpu-prof bench/results   # also write Basalt's CPU profile there
  */
 import { readFileSync, rmSync } from 'node:fs';
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     gb: { type: 'string', default: '1' },
     small: { type: 'string', default: '40' },
     rounds: { type: 'string', default: '3' },
+    // Basalt's durability profile, which stored files follow (normal: no flush, as the baseline)
+    'db-sync': { type: 'string', default: 'normal' },
     // e.g. --node-options=--max-semi-space-size=2: V8's young generation is most of the RSS growth under streaming
     'node-options': { type: 'string', default: '' },
     // writes Basalt's V8 CPU profile for the whole run to this folder (summarise with bench/cpu-profile.ts)
@@ -115,7 +118,7 @@ async function main() {
   const baseDir = tempDir('basalt-bench-baseline-');
   const basalt = await startBasaltBinary(
     basaltDir,
-    ['--body-limit', '4GiB', '--request-timeout', '0'],
+    ['--body-limit', '4GiB', '--request-timeout', '0', '--db-sync', values['db-sync']],
     nodeOptions,
     profileOptions,
   );

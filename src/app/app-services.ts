@@ -92,6 +92,7 @@ export async function openServices(input: ServicesInput): Promise<BasaltServices
     await auth.ensureSystemCollections();
     const storage = await startStorage({
       url: config.storageUrl,
+      sync: config.dbSync,
       s3Prefix: config.s3Prefix,
       db,
       records,

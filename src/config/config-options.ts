@@ -155,7 +155,8 @@ export const configOptions = {
     flag: 'db-sync',
     type: enumValue(['normal', 'full']),
     default: 'normal',
-    description: 'Durability of commits: full survives power loss, normal survives process crashes.',
+    description:
+      'Durability of commits and stored files: full survives power loss, normal survives process crashes.',
   },
   dev: {
     env: 'BASALT_DEV',

@@ -4,12 +4,15 @@ import type { RecordsService } from '../data/records/records-service.ts';
 import { removeReleasedFiles } from './file-cleanup.ts';
 import { openStorage } from './open-storage.ts';
 import { createS3Endpoint } from './s3-api/index.ts';
+import type { StorageSync } from './storage-driver.ts';
 import { StorageService } from './storage-service.ts';
 
 /** What the storage component needs from the app. */
 export interface StartStorageOptions {
   /** the storage URL (`file://…`, `s3://…`) */
   url: string;
+  /** durability of stored files: the database's sync profile, so a row and its file promise the same */
+  sync: StorageSync;
   /** URL path prefix of the S3-compatible endpoint; empty switches it off */
   s3Prefix: string;
   db: DbDriver;
@@ -28,7 +31,7 @@ export interface StartStorageOptions {
  */
 export async function startStorage(options: StartStorageOptions): Promise<StorageService> {
   const { records, logger } = options;
-  const storage = new StorageService(await openStorage(options.url));
+  const storage = new StorageService(await openStorage(options.url, { sync: options.sync }));
   if (options.s3Prefix) storage.s3 = createS3Endpoint(options.db, storage, options.s3Prefix);
   records.onChange((event) => {
     removeReleasedFiles(storage, event).catch((error) =>

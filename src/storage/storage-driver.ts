@@ -27,6 +27,14 @@ export type DigestName = 'md5' | 'sha256';
 /** Hex digests by algorithm. */
 export type Digests = Partial<Record<DigestName, string>>;
 
+/**
+ * How durable an acknowledged write is, the same profiles as the database's `--db-sync`:
+ * `full` survives power loss (file data and the folder holding its name are flushed
+ * before a put resolves); `normal` survives a crash of the process (the bytes and the
+ * rename only have to reach the OS, whose page cache outlives the process).
+ */
+export type StorageSync = 'normal' | 'full';
+
 /** Options for a write. */
 export interface PutOptions {
   contentType?: string;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { openStorage } from '../../src/storage/open-storage.ts';
-import { type StorageDriver, StorageError } from '../../src/storage/storage-driver.ts';
+import { type StorageDriver, StorageError, type StorageSync } from '../../src/storage/storage-driver.ts';
 import { startS3rver, type ThirdPartyS3 } from '../helpers/s3rver.ts';
 
 const text = (s: string) => Readable.from([Buffer.from(s)]);
@@ -51,10 +51,11 @@ interface Subject {
   leftovers?(): string[];
 }
 
-function disk(): Subject {
+/** The disk driver under a sync profile (the default, `full`, when none is given). */
+function disk(sync?: StorageSync): Subject {
   const dir = mkdtempSync(join(tmpdir(), 'basalt-storage-'));
   return {
-    open: () => openStorage(`file://${dir}`),
+    open: () => openStorage(`file://${dir}`, { sync }),
     cleanup: async () => {
       rmSync(dir, { recursive: true, force: true });
       rmSync(`${dir}.basalt-tmp`, { recursive: true, force: true });
@@ -69,21 +70,22 @@ function s3Subject(): Subject {
 }
 
 for (const [name, make] of [
-  ['disk', disk],
+  ['disk', () => disk()],
+  ['disk (sync normal)', () => disk('normal')],
   ['s3 (s3rver)', s3Subject],
 ] as const) {
   describe(`storage driver contract: ${name}`, () => {
     let subject: Subject;
     let driver: StorageDriver;
     before(async () => {
-      if (name !== 'disk') s3 = await startS3rver();
+      if (name.startsWith('s3')) s3 = await startS3rver();
       subject = make();
       driver = await subject.open();
     });
     after(async () => {
       await driver.close();
       await subject.cleanup();
-      if (name !== 'disk') await s3.stop();
+      if (name.startsWith('s3')) await s3.stop();
     });
 
     it('puts, heads, gets and deletes an object', async () => {

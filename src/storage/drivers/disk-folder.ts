@@ -1,7 +1,7 @@
 /**
  * The folder an upload lands in, made ready while its bytes still arrive: created if
- * needed and opened, so that once the last byte is written only the rename and the
- * folder flushes are left. Each step is a trip to the thread pool, and on a busy machine
+ * needed and, when the rename must be durable, opened, so that once the last byte is
+ * written only the rename and the folder flushes are left. Each step is a trip to the thread pool, and on a busy machine
  * every trip in a row adds a wait for a core; done up front they overlap the transfer.
  */
 import { closeSync, constants, fstatSync, fsync, mkdir, open } from 'node:fs';
@@ -16,17 +16,24 @@ const fsyncAsync = promisify(fsync);
 /** An existing folder with descriptors for flushing it and the parents of folders made for it. */
 export interface ReadyFolder {
   dir: string;
-  /** `dir`, and each parent whose listing changed (a folder was made in it) */
+  /** `dir`, and each parent whose listing changed (a folder was made in it); none when not flushed */
   paths: string[];
   /** their open descriptors, in the same order */
   fds: number[];
 }
 
 /**
- * Makes `dir` exist (skipped when `known`) and opens it and, for each folder mkdir created,
- * that folder's parent: a new name is durable only once the folder holding it is flushed.
+ * Makes `dir` exist (skipped when `known`) and, with `flush`, opens it and, for each
+ * folder mkdir created, that folder's parent: a new name is durable only once the folder
+ * holding it is flushed. Without `flush` nothing is opened and flushFolder has nothing
+ * to do: a rename reaches the OS when it returns, which is all a process crash needs.
  */
-export async function readyFolder(dir: string, known: boolean): Promise<ReadyFolder> {
+export async function readyFolder(dir: string, known: boolean, flush: boolean): Promise<ReadyFolder> {
+  if (!flush) {
+    // a known folder pruned since is met by the rename (ENOENT), which makes it again
+    if (!known) await mkdirAsync(dir, { recursive: true });
+    return { dir, paths: [], fds: [] };
+  }
   if (known) {
     try {
       return await openFolder(dir, undefined);

@@ -1,10 +1,10 @@
 /**
- * Streams a body into a new file and makes it durable, with as few trips to the thread
- * pool as possible: chunks that arrive while a write is in flight are written together
- * by one `writev`, and the data is flushed in the background every few megabytes while
- * the body still arrives, so the final `fsync` only has the tail left to flush (a single
- * flush at the end of a 1 GB upload used to add seconds, and made the kernel hold the
- * whole file as dirty pages until then).
+ * Streams a body into a new file, with as few trips to the thread pool as possible:
+ * chunks that arrive while a write is in flight are written together by one `writev`.
+ * When the write must be durable (`flush`), the data is also flushed in the background
+ * every few megabytes while the body still arrives, so the final `fsync` only has the
+ * tail left to flush (a single flush at the end of a 1 GB upload used to add seconds,
+ * and made the kernel hold the whole file as dirty pages until then).
  */
 import { closeSync, fdatasync, fstatSync, fsync, open, type Stats, writev } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -35,11 +35,17 @@ const writevAsync = promisify(writev);
 const fsyncAsync = promisify(fsync);
 const fdatasyncAsync = promisify(fdatasync);
 
-/** What writeDurably does besides writing. */
-export interface DurableWriteOptions {
+/** What writeNewFile does besides writing. */
+export interface NewFileOptions {
+  /**
+   * Make the data durable before resolving (default true): background flushes while it
+   * arrives, an fsync at the end. Without it the data only has to reach the OS, which is
+   * all a process crash needs (the `normal` sync profile).
+   */
+  flush?: boolean;
   /** refuse with StorageError `too_large` past this many bytes */
   maxSize?: number;
-  /** runs once every byte is written, at the same time as the final flush: the caller's own flushes share the wait */
+  /** runs once every byte is written, at the same time as the final flush and hash: the caller's own work shares the wait */
   alongside?: () => Promise<void>;
   /** digests of the written bytes to compute (on the digest thread, see disk-digest.ts) */
   digests?: readonly DigestName[];
@@ -47,14 +53,16 @@ export interface DurableWriteOptions {
 
 /**
  * Writes `body` to a file that must not exist yet (`wx`) and resolves with the file's
- * stats (and the digests asked for) once its data and size are on disk. On any failure
- * the file may remain; the caller removes it.
+ * stats (and the digests asked for) once every byte is written, and with `flush` (the
+ * default) once its data and size are on disk. On any failure the file may remain; the
+ * caller removes it.
  */
-export async function writeDurably(
+export async function writeNewFile(
   path: string,
   body: Readable,
-  options: DurableWriteOptions = {},
+  options: NewFileOptions = {},
 ): Promise<{ stats: Stats; digests?: Digests }> {
+  const flush = options.flush ?? true;
   // the body may fail while the file opens; its state keeps the error, and an unheard 'error' would crash
   body.on('error', ignore);
   const wanted = options.digests?.length ? options.digests : null;
@@ -68,20 +76,22 @@ export async function writeDurably(
   }
   const digests = wanted ? new FileDigests(fd, wanted) : null;
   try {
-    const size = await pump(fd, body, options.maxSize ?? Number.POSITIVE_INFINITY, (written, chunks) =>
-      digests?.advance(written, chunks),
-    );
+    const limits = {
+      maxSize: options.maxSize ?? Number.POSITIVE_INFINITY,
+      flushEvery: flush ? FLUSH_EVERY : Number.POSITIVE_INFINITY,
+    };
+    const size = await pump(fd, body, limits, (written, chunks) => digests?.advance(written, chunks));
     // all settled before the descriptor closes: a flush still queued must not meet a reused number
     const [flushed, beside, hashed] = await Promise.allSettled([
-      fsyncAsync(fd),
+      flush ? fsyncAsync(fd) : undefined,
       options.alongside?.(),
       digests?.finish(size),
     ]);
     if (flushed.status === 'rejected') throw flushed.reason;
     if (beside.status === 'rejected') throw beside.reason;
     if (hashed.status === 'rejected') throw hashed.reason;
-    // fstat and close of a flushed file do no I/O: inline, they cost less than two more trips
-    // to the thread pool, each of which would also delay the answer
+    // fstat and close of a file just written (and flushed, if asked) do no I/O: inline, they
+    // cost less than two more trips to the thread pool, each of which would also delay the answer
     return { stats: fstatSync(fd), digests: hashed.value };
   } finally {
     // the digest thread reads this descriptor: it must be done with it first
@@ -91,17 +101,19 @@ export async function writeDurably(
 }
 
 /**
- * Moves the body into `fd`; resolves with its size once every byte is written and the
- * background flush (if one runs) is done, rejecting if any background flush failed.
- * `onWritten` hears each write's chunks and the bytes written so far. A body that
- * errors, closes early or grows past `maxSize` rejects and is destroyed.
+ * Moves the body into `fd`, flushing in the background after every `flushEvery` new
+ * bytes; resolves with its size once every byte is written and the background flush
+ * (if one runs) is done, rejecting if any background flush failed. `onWritten` hears
+ * each write's chunks and the bytes written so far. A body that errors, closes early or
+ * grows past `maxSize` rejects and is destroyed.
  */
 function pump(
   fd: number,
   body: Readable,
-  maxSize: number,
+  limits: { maxSize: number; flushEvery: number },
   onWritten: (bytes: number, chunks: Buffer[]) => void,
 ): Promise<number> {
+  const { maxSize, flushEvery } = limits;
   if (body.destroyed) return Promise.reject(body.errored ?? prematureClose());
   return new Promise((resolve, reject) => {
     let pending: Buffer[] = [];
@@ -165,7 +177,7 @@ function pump(
         total += written;
         onWritten(total, batch);
         releaseBuffers(written);
-        if (unflushed >= FLUSH_EVERY) flushInBackground();
+        if (unflushed >= flushEvery) flushInBackground();
         writeNext();
       }, fail);
     };

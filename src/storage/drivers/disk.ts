@@ -2,8 +2,9 @@
  * The local filesystem driver: one file per object under a root directory. Writes go
  * to a temp file in `<root>.basalt-tmp` beside the root (or `<root>/.basalt-tmp` when
  * the root is a mount point or its parent is read-only: rename must stay on one
- * filesystem), are flushed to disk, then renamed over the target, so readers never see
- * a partial object and a crash leaves at most a temp file, which the next start removes.
+ * filesystem), are flushed to disk under the `full` sync profile, then renamed over the
+ * target, so readers never see a partial object and a crash leaves at most a temp file,
+ * which the next start removes.
  * Keeping temp files outside the root keeps them out of anything that walks it (backups
  * hard-link the tree: a temp file linked there and renamed meanwhile would appear twice).
  */
@@ -21,11 +22,12 @@ import {
   type StorageDriver,
   StorageError,
   type StorageObjectInfo,
+  type StorageSync,
 } from '../storage-driver.ts';
 import { fsyncPath } from '../../lib/fsync.ts';
 import { checkKey, checkPrefix } from '../storage-key.ts';
 import { flushFolder, type ReadyFolder, readyFolder, releaseFolder } from './disk-folder.ts';
-import { releaseBuffers, writeDurably } from './disk-write.ts';
+import { releaseBuffers, writeNewFile } from './disk-write.ts';
 
 // the callback API: each fs/promises call costs a FileHandle or promise plumbing more, and uploads make several
 const renameAsync = promisify(rename);
@@ -33,12 +35,16 @@ const ignore = () => {};
 
 const TMP = '.basalt-tmp';
 
-/** Opens the disk driver at `root` (created when missing); stale temp files are removed. */
-export async function openDiskStorage(root: string): Promise<StorageDriver> {
+/**
+ * Opens the disk driver at `root` (created when missing); stale temp files are removed.
+ * `sync` says what a resolved put survives: `full` flushes the file and the folders its
+ * name is in first (power loss), `normal` does not (a process crash).
+ */
+export async function openDiskStorage(root: string, options: { sync: StorageSync }): Promise<StorageDriver> {
   const abs = resolve(root);
   await mkdir(abs, { recursive: true });
   await rm(join(abs, TMP), { recursive: true, force: true });
-  return new DiskStorage(abs, await tempDirFor(abs));
+  return new DiskStorage(abs, await tempDirFor(abs), options.sync === 'full');
 }
 
 /** A fresh temp folder on the root's filesystem, beside the root when possible. */
@@ -63,10 +69,13 @@ class DiskStorage implements StorageDriver {
   readonly #root: string;
   readonly #tmp: string;
   readonly #knownDirs = new Set<string>();
+  /** flush files and folders before a write resolves (the `full` sync profile) */
+  readonly #flush: boolean;
 
-  constructor(root: string, tmp: string) {
+  constructor(root: string, tmp: string, flush: boolean) {
     this.#root = root;
     this.#tmp = tmp;
+    this.#flush = flush;
   }
 
   /** The file path of a key; refuses any key that could land outside the root. */
@@ -93,17 +102,17 @@ class DiskStorage implements StorageDriver {
     const folder = this.#readyFolder(dirname(path));
     let written: { stats: Stats; digests?: Digests };
     try {
-      const write = { maxSize: options.maxSize, digests: options.digests };
+      const write = { maxSize: options.maxSize, digests: options.digests, flush: this.#flush };
       if (options.fresh) {
         // nothing reads a fresh key before the put resolves, so the file may take its name
-        // while its data is flushed: the file's and the folders' flushes overlap (on ext4
-        // and XFS they become one journal commit) instead of following each other
-        written = await writeDurably(tmp, body, {
+        // while its data is flushed (and hashed): the file's and the folders' flushes overlap
+        // (on ext4 and XFS they become one journal commit) instead of following each other
+        written = await writeNewFile(tmp, body, {
           ...write,
           alongside: () => this.#renameInto(tmp, path, folder),
         });
       } else {
-        written = await writeDurably(tmp, body, write);
+        written = await writeNewFile(tmp, body, write);
         await this.#renameInto(tmp, path, folder);
       }
     } catch (error) {
@@ -197,7 +206,7 @@ class DiskStorage implements StorageDriver {
     const tmp = join(this.#tmp, randomUUID());
     try {
       await copyFile(source, tmp);
-      await fsyncPath(tmp);
+      if (this.#flush) await fsyncPath(tmp);
       await this.#renameInto(tmp, target, this.#readyFolder(dirname(target)));
     } catch (error) {
       await rm(tmp, { force: true });
@@ -207,18 +216,20 @@ class DiskStorage implements StorageDriver {
     return this.#info(to, await stat(target));
   }
 
-  /** `dir` made and opened for flushing; a failure waits for whoever awaits the answer. */
+  /** `dir` made (and opened, when flushed); a failure waits for whoever awaits the answer. */
   #readyFolder(dir: string): Promise<ReadyFolder> {
-    const ready = readyFolder(dir, this.#knownDirs.has(dir));
+    const ready = readyFolder(dir, this.#knownDirs.has(dir), this.#flush);
     // awaited only once the bytes are written: until then a failure must not count as unhandled
     ready.catch(ignore);
     return ready;
   }
 
   /**
-   * Moves a temp file to its place in the ready folder and makes the move durable: the
-   * folder is flushed, and so is the parent of every folder made for it, so after a crash
-   * the file is under its name or (not acknowledged yet) only in the temp folder.
+   * Moves a temp file to its place in the ready folder and, when flushing, makes the move
+   * durable: the folder is flushed, and so is the parent of every folder made for it, so
+   * after a crash the file is under its name or (not acknowledged yet) only in the temp
+   * folder. Without flushing, the rename is in the OS once it returns (a process crash
+   * keeps it).
    */
   async #renameInto(tmp: string, path: string, ready: Promise<ReadyFolder>): Promise<void> {
     let folder = await ready;
@@ -230,11 +241,11 @@ class DiskStorage implements StorageDriver {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         this.#knownDirs.delete(folder.dir);
         releaseFolder(folder);
-        folder = await readyFolder(folder.dir, false);
+        folder = await readyFolder(folder.dir, false, this.#flush);
         await renameAsync(tmp, path);
       }
       this.#rememberDir(folder.dir);
-      await flushFolder(folder);
+      if (this.#flush) await flushFolder(folder);
     } finally {
       releaseFolder(folder);
     }
