@@ -59,7 +59,7 @@ export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentO
     const level = requestLevel(status);
     // what is never stored (probes, scrapes) is ruled out first: it must not use up the rate bound
     if (store && isStored(route, status) && store.accepts(level))
-      storeRequest(store, request, status, ms, options);
+      storeRequest(store, request, level, status, ms, options);
     done();
   });
 }
@@ -152,6 +152,7 @@ declare module 'fastify' {
 function storeRequest(
   store: RequestLogStore,
   request: FastifyRequest,
+  level: number,
   status: number,
   ms: number,
   options: HttpInstrumentOptions,
@@ -162,7 +163,7 @@ function storeRequest(
   const ip = settings.logIP ? quotedIp(request) : '';
   // the facts, quoted (the URL, IP and caller once per request, shared with the access line); the data
   // JSON and the message are made where the batch is written
-  store.addRequest(requestLevel(status), {
+  store.addRequest(level, {
     method: request.method,
     url:
       url.length <= STORED_URL_LENGTH ? quotedUrl(request) : JSON.stringify(url.slice(0, STORED_URL_LENGTH)),

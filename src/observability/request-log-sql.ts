@@ -1,5 +1,9 @@
 import type { DbDriver, SqlValue } from '../db/index.ts';
 
+/** Column order of the row values `decodeLogBatch` answers. */
+export const LOG_COLUMNS = ['id', 'level', 'message', 'data', 'created', 'updated'] as const;
+const QUOTED_COLUMNS = LOG_COLUMNS.map((c) => `"${c}"`).join(',');
+
 const LOGS_COLUMNS_SQL = `(
   "id" TEXT PRIMARY KEY NOT NULL,
   "level" INTEGER NOT NULL DEFAULT 0,
@@ -41,17 +45,15 @@ export async function prepareLogsSchema(db: DbDriver): Promise<void> {
   if (table && !/WITHOUT\s+ROWID/i.test(table.sql)) {
     await db.transaction(async (tx) => {
       await tx.run(`CREATE TABLE "_logs_moved" ${LOGS_COLUMNS_SQL}`);
-      const columns = LOG_COLUMNS.map((c) => `"${c}"`).join(',');
-      await tx.run(`INSERT OR IGNORE INTO "_logs_moved" (${columns}) SELECT ${columns} FROM "_logs"`);
+      await tx.run(
+        `INSERT OR IGNORE INTO "_logs_moved" (${QUOTED_COLUMNS}) SELECT ${QUOTED_COLUMNS} FROM "_logs"`,
+      );
       await tx.run(`DROP TABLE "_logs"`);
       await tx.run(`ALTER TABLE "_logs_moved" RENAME TO "_logs"`);
     });
   }
   await db.exec(LOGS_SCHEMA);
 }
-
-/** Column order of the row values `decodeLogBatch` answers. */
-export const LOG_COLUMNS = ['id', 'level', 'message', 'data', 'created', 'updated'] as const;
 
 /**
  * Page cache of each log database connection: appends touch only the last pages, and logs
@@ -61,7 +63,7 @@ export const LOG_COLUMNS = ['id', 'level', 'message', 'data', 'created', 'update
 export const LOGS_PAGE_CACHE_KIB = 1000;
 
 const ROWS_PER_INSERT = 100;
-const INSERT_HEAD = `INSERT INTO "_logs" (${LOG_COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES `;
+const INSERT_HEAD = `INSERT INTO "_logs" (${QUOTED_COLUMNS}) VALUES `;
 const ROW_PLACEHOLDERS = `(${LOG_COLUMNS.map(() => '?').join(',')})`;
 const placeholders = (rows: number) => Array.from({ length: rows }, () => ROW_PLACEHOLDERS).join(',');
 const FULL_ROWS = placeholders(ROWS_PER_INSERT);

@@ -66,8 +66,13 @@ export async function openSqlite(filename: string, options: SqliteOptions = {}):
       const conn = new SqliteConnection(db);
       const readCacheKiB = options.pageCacheKiB ?? DEFAULT_READ_CACHE_KIB;
       const cacheKiB = readOnly ? readCacheKiB : Math.min(readCacheKiB, MAX_WRITE_CACHE_KIB);
-      const settings = { sync: options.sync ?? 'normal', busyTimeoutMs, cacheKiB } as const;
-      configure(conn, readOnly, { ...settings, newFilePageSize: options.newFilePageSize }, logger);
+      const sync = options.sync ?? 'normal';
+      configure(
+        conn,
+        readOnly,
+        { sync, busyTimeoutMs, cacheKiB, newFilePageSize: options.newFilePageSize },
+        logger,
+      );
       return conn;
     } catch (err) {
       throw new DbError(

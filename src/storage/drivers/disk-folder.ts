@@ -1,8 +1,9 @@
 /**
  * The folder an upload lands in, made ready while its bytes still arrive: created if
  * needed and, when the rename must be durable, opened, so that once the last byte is
- * written only the rename and the folder flushes are left. Each step is a trip to the thread pool, and on a busy machine
- * every trip in a row adds a wait for a core; done up front they overlap the transfer.
+ * written only the rename and the folder flushes are left. Each step is a trip to the
+ * thread pool, and on a busy machine every trip in a row adds a wait for a core; done up
+ * front they overlap the transfer.
  */
 import { closeSync, constants, fstatSync, fsync, mkdir, open } from 'node:fs';
 import { dirname } from 'node:path';
