@@ -128,7 +128,7 @@ export class BasaltApp extends BasaltFramework {
       `sqlite://${this.config.dir}/auxiliary.db`,
       () => this.services.settings.get().logs as LogsSettings,
     );
-    observability.instrumentHttp(server);
+    observability.instrumentHttp(server, this.logger);
     const builtInRoutes = recordRoutes(server);
     registerApi(server, {
       ...this.services,

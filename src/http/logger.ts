@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { createRequire } from 'node:module';
-import { perMillisecond } from '../lib/time.ts';
+import { isoClock, perMillisecond } from '../lib/time.ts';
+import { LogStream } from './log-stream.ts';
 import { REDACT_PATHS } from '../observability/index.ts';
 
 // which names are secret, and the redaction of URLs, live with the request log (observability)
@@ -27,19 +28,23 @@ export function createLogger(options: LoggerOptions): Logger {
           ignore: 'pid,hostname,service',
           sync: true,
         })
-      : // written in blocks of 16 KB or every half second, whichever comes first: each write
-        // is a round trip through libuv's thread pool, far dearer than a log line
-        pino.destination({ fd: 2, sync: false, minLength: 16_384, maxWrite: 32_768, periodicFlush: 500 }));
+      : new LogStream(2));
   return pino(
     {
       level: options.level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { service: 'basalt' },
       // many lines share a millisecond under load: its timestamp is formatted once
-      timestamp: perMillisecond((ms) => `,"time":"${new Date(ms).toISOString()}"`),
+      timestamp: timestamp(),
     },
     destination,
   );
+}
+
+/** pino's `time` field (`,"time":"…"`), made once per millisecond. */
+function timestamp(): () => string {
+  const iso = isoClock();
+  return perMillisecond((ms) => `,"time":"${iso(ms)}"`);
 }
 
 /** pino-pretty loads only when asked for (development), keeping it out of production memory. */

@@ -5,7 +5,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import { ApiError } from '../lib/errors.ts';
 import { handleError, handleNotFound } from './error-handler.ts';
-import { accessLog } from './access-log.ts';
 import { lazyRequestLogger } from './request-logger.ts';
 
 export interface HttpServerOptions {
@@ -21,7 +20,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * Builds the Fastify instance with the cross-cutting parts every route shares:
- * request ids, one log line per request, PocketBase error shapes, body limits, JSON
+ * request ids, PocketBase error shapes, body limits, JSON
  * and multipart parsing. Routes are registered on it by `api/`.
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
@@ -78,15 +77,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
   server.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
     done(null, payload);
-  });
-  const requestLines = accessLog(options.logger);
-  server.addHook('onResponse', (request, reply, done) => {
-    requestLines.write(request, reply);
-    done();
-  });
-  server.addHook('onClose', (_instance, done) => {
-    requestLines.flush();
-    done();
   });
   server.decorateRequest('principalLabel', undefined);
   server.setErrorHandler(handleError);

@@ -1,5 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { accessLog } from './access-log.ts';
 import type { HistogramSeries } from './fast-histogram.ts';
 import type { LogsSettings } from './logs-settings.ts';
 import type { MetricsService } from './metrics-service.ts';
@@ -23,15 +25,18 @@ export interface HttpInstrumentOptions {
   tracing: Tracing;
   requestLogs: RequestLogStore | null;
   logsSettings: () => LogsSettings;
+  /** the process logger, for the one access line per request */
+  logger: Logger;
 }
 
 // probes and scrapes would drown the request log; they are still counted in metrics
 const NOT_STORED = new Set(['/metrics', '/api/basalt/live', '/api/basalt/ready', '/api/health']);
 
 /**
- * Adds request metrics by route template, method and status, an HTTP server span per
- * request (when tracing is on) whose trace id joins every log line of the request,
- * and the stored request log entry. All work happens after the response is sent.
+ * Adds the access line, request metrics by route template, method and status, an HTTP
+ * server span per request (when tracing is on) whose trace id joins every log line of
+ * the request, and the stored request log entry. All work happens after the response
+ * is sent, in one hook: each hook Fastify runs costs a call chain of its own.
  */
 export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentOptions): void {
   declareRequestFacts(server);
@@ -50,7 +55,9 @@ export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentO
   }
   options.tracing.traceRequests(server);
   const store = options.requestLogs;
+  const logRequest = accessLog(options.logger);
   server.addHook('onResponse', (request, reply, done) => {
+    logRequest(request, reply);
     open?.end(request);
     const route = routeUrl(request) || 'unmatched';
     const status = reply.statusCode;

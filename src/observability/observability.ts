@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { DbDriver } from '../db/index.ts';
 import { instrumentDb } from './db-instrument.ts';
 import { instrumentHttp } from './http-instrument.ts';
@@ -105,9 +106,10 @@ export class Observability {
     });
   }
 
-  /** Request metrics, spans and stored request logs on a server. */
-  instrumentHttp(server: FastifyInstance): void {
+  /** Access lines, request metrics, spans and stored request logs on a server. */
+  instrumentHttp(server: FastifyInstance, logger: Logger): void {
     instrumentHttp(server, {
+      logger,
       metrics: this.metricsEnabled ? this.metrics : null,
       tracing: this.tracing,
       requestLogs: this.requestLogs,

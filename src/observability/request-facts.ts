@@ -48,23 +48,41 @@ export function loggedUrl(request: FastifyRequest): string {
 }
 
 // The access line and the stored entry print the same URL, IP and caller as JSON strings;
-// each is quoted once per request, by whichever of the two comes first.
+// each is quoted once per request, by whichever of the two comes first, in ASCII (see
+// `asciiJson`).
 
 /** `loggedUrl` as a JSON string. */
 export function quotedUrl(request: FastifyRequest): string {
-  if (request.urlJson === undefined) request.urlJson = JSON.stringify(loggedUrl(request));
+  if (request.urlJson === undefined) request.urlJson = asciiJson(loggedUrl(request));
   return request.urlJson;
 }
 
 /** The client's IP (`request.ip`) as a JSON string. */
 export function quotedIp(request: FastifyRequest): string {
-  if (request.ipJson === undefined) request.ipJson = JSON.stringify(request.ip);
+  if (request.ipJson === undefined) request.ipJson = asciiJson(request.ip);
   return request.ipJson;
 }
 
 /** The caller (`collection/recordId`) as a JSON string, '' for a guest. */
 export function quotedPrincipal(request: FastifyRequest): string {
   if (request.principalJson === undefined)
-    request.principalJson = request.principalLabel ? JSON.stringify(request.principalLabel) : '';
+    request.principalJson = request.principalLabel ? asciiJson(request.principalLabel) : '';
   return request.principalJson;
+}
+
+/** what JSON must escape, and what is not ASCII */
+const NOT_PLAIN = /["\\\u0000-\u001f\u0080-\uffff]/;
+const NOT_ASCII = /[\u0080-\uffff]/g;
+
+/**
+ * `text` as a JSON string in ASCII only: characters past ASCII are written as `\uXXXX`
+ * escapes, which any JSON reader turns back into the same text. A line of ASCII can be
+ * copied into the log's buffer as it is, without first joining its pieces into one
+ * string to encode as UTF-8. Plain text (nearly every URL, IP and caller) is quoted as
+ * it is: testing it costs less than a call into JSON.stringify, which sets up a whole
+ * serializer for one string.
+ */
+export function asciiJson(text: string): string {
+  if (!NOT_PLAIN.test(text)) return `"${text}"`;
+  return JSON.stringify(text).replace(NOT_ASCII, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,6 +1,6 @@
 import { type DbDriver, openDb } from '../db/index.ts';
 import { newSequentialId } from '../lib/random.ts';
-import { formatDate, perMillisecond } from '../lib/time.ts';
+import { formatDate, isoClock, perMillisecond } from '../lib/time.ts';
 import type { LogsSettings } from './logs-settings.ts';
 import { LogBatch } from './request-log-batch.ts';
 import type { QuotedFacts } from './request-log-row.ts';
@@ -60,7 +60,7 @@ export class RequestLogStore {
   /** entries handed to a writer and not yet committed */
   #writing = 0;
   /** the stored date of a millisecond (many entries share one) */
-  readonly #dateOf = perMillisecond((ms) => formatDate(new Date(ms)));
+  readonly #dateOf = perMillisecond(isoClock(' '));
   #flushing: Promise<void> = Promise.resolve();
   /** a flush is in the chain and has not taken the batch yet */
   #flushQueued = false;
