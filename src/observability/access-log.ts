@@ -1,6 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { asciiJson, loggedUrl, quotedIp, quotedPrincipal, quotedUrl, routeUrl } from './request-facts.ts';
+import { asciiJson, loggedUrl, quotedIp, quotedPrincipal, quotedUrl } from './request-facts.ts';
 
 const INFO = 30;
 
@@ -13,7 +13,9 @@ const INFO = 30;
  * the same redaction as everywhere else; the other fields hold no secrets. A request
  * whose logger carries more bindings (a trace id while tracing is on) goes through pino.
  */
-export function accessLog(logger: Logger): (request: FastifyRequest, reply: FastifyReply) => void {
+export function accessLog(
+  logger: Logger,
+): (request: FastifyRequest, route: string, status: number, elapsedMs: number) => void {
   const stream = (logger as unknown as Record<symbol, LineStream>)[pino.symbols.streamSym];
   const time = (logger as unknown as Record<symbol, () => string>)[pino.symbols.timeSym];
   const base = (logger as unknown as Record<symbol, string>)[pino.symbols.chindingsSym] ?? '';
@@ -57,12 +59,14 @@ export function accessLog(logger: Logger): (request: FastifyRequest, reply: Fast
     }
     return part;
   };
-  return (request, reply) => {
-    if (!logger.isLevelEnabled('info')) return;
-    if (request.otelSpan) return void request.log.info(accessFields(request, reply), 'request');
+  return (request, route, status, elapsedMs) => {
+    // the level's number, read directly: `isLevelEnabled` looks the name up on every call
+    if (logger.levelVal > INFO) return;
+    const ms = Math.round(elapsedMs * 10) / 10;
+    if (request.otelSpan) return void request.log.info(accessFields(request, route, status, ms), 'request');
     const principal = quotedPrincipal(request);
     write(
-      `${lineStart()}${request.id}${methodPart(request.method)}${quotedUrl(request)}${routeStatusPart(routeUrl(request), reply.statusCode)}${roundedMs(reply)},"ip":${quotedIp(request)}${principal ? `,"principal":${principal}` : ''},"msg":"request"}\n`,
+      `${lineStart()}${request.id}${methodPart(request.method)}${quotedUrl(request)}${routeStatusPart(route, status)}${ms},"ip":${quotedIp(request)}${principal ? `,"principal":${principal}` : ''},"msg":"request"}\n`,
     );
   };
 }
@@ -84,19 +88,14 @@ function lineWriter(stream: LineStream, base: string): (line: string) => void {
   return (line) => stream.write(line);
 }
 
-function accessFields(request: FastifyRequest, reply: FastifyReply) {
+function accessFields(request: FastifyRequest, route: string, status: number, ms: number) {
   return {
     method: request.method,
     url: loggedUrl(request),
-    route: routeUrl(request) || undefined,
-    status: reply.statusCode,
-    ms: roundedMs(reply),
+    route: route || undefined,
+    status,
+    ms,
     ip: request.ip,
     principal: request.principalLabel,
   };
-}
-
-/** Milliseconds to the tenth. */
-function roundedMs(reply: FastifyReply): number {
-  return Math.round(reply.elapsedTime * 10) / 10;
 }

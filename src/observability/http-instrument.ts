@@ -57,11 +57,12 @@ export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentO
   const store = options.requestLogs;
   const logRequest = accessLog(options.logger);
   server.addHook('onResponse', (request, reply, done) => {
-    logRequest(request, reply);
-    open?.end(request);
-    const route = routeUrl(request) || 'unmatched';
+    const matched = routeUrl(request);
     const status = reply.statusCode;
     const ms = reply.elapsedTime;
+    logRequest(request, matched, status, ms);
+    open?.end(request);
+    const route = matched || 'unmatched';
     observe?.(request.method, route, status, ms / 1000);
     const level = requestLevel(status);
     // what is never stored (probes, scrapes) is ruled out first: it must not use up the rate bound
