@@ -85,8 +85,18 @@ export interface DbDriver extends Queryable {
   ): Promise<SnapshotInfo>;
   /** Write-path statistics for metrics: queue depth and the size of the last commit group. */
   stats(): DbStats;
+  /**
+   * Present on drivers that time each statement where it runs (SQLite: the engine call
+   * itself, which finishes before its promise is returned). Metrics then wrap nothing
+   * around the statements: timing a statement from outside costs a promise reaction and
+   * a microtask each time. Called once; the observer sees every statement from then on.
+   */
+  observeStatements?(observer: StatementObserver): void;
   close(): Promise<void>;
 }
+
+/** Told of each statement an engine ran: its kind, its time, and whether it failed. */
+export type StatementObserver = (op: 'all' | 'get' | 'run', seconds: number, failed: boolean) => void;
 
 export interface DbStats {
   queuedTransactions: number;

@@ -8,7 +8,9 @@ type Op = 'all' | 'get' | 'run';
  * Wraps a database driver so every statement and transaction is timed
  * (`basalt_db_query_duration_seconds{op}`) and, when tracing is on, becomes a span
  * (`db.all`, `db.transaction`, …) under the active request span. Everything else on
- * the driver (capabilities, snapshot, close, …) passes through untouched.
+ * the driver (capabilities, snapshot, close, …) passes through untouched. A driver that
+ * times its own statements (`observeStatements`) reports them itself while tracing is
+ * off: the time of the statement on its connection.
  */
 export function instrumentDb(driver: DbDriver, metrics: MetricsService, tracing: Tracing): DbDriver {
   const duration = metrics.histogram({
@@ -57,9 +59,18 @@ export function instrumentDb(driver: DbDriver, metrics: MetricsService, tracing:
     );
     return done;
   }
+  // A driver that times its own statements (SQLite) reports them as they run: nothing is
+  // wrapped around them then, unless tracing wants a span of each.
+  const selfTimed = !tracing.enabled && driver.observeStatements !== undefined;
+  if (selfTimed)
+    driver.observeStatements!((op, seconds, failed) => {
+      if (failed) errors.inc({ op });
+      duration.observe(timers[op], seconds);
+    });
   const statement = (target: Queryable, op: Op) => {
     // bound once: the driver's methods use its #private fields
     const call = (target[op] as (sql: string, params?: readonly SqlValue[]) => Promise<never>).bind(target);
+    if (selfTimed) return call;
     if (tracing.enabled)
       return (sql: string, params?: readonly SqlValue[]) => traced(op, sql, () => call(sql, params));
     return (sql: string, params?: readonly SqlValue[]) => timedAside(op, performance.now(), call(sql, params));
@@ -67,7 +78,7 @@ export function instrumentDb(driver: DbDriver, metrics: MetricsService, tracing:
   const wrapTx = (tx: Queryable): Queryable =>
     ({ all: statement(tx, 'all'), get: statement(tx, 'get'), run: statement(tx, 'run') }) as Queryable;
   const transaction = <T>(fn: (tx: Queryable) => Promise<T>) => {
-    const call = () => driver.transaction((tx) => fn(wrapTx(tx)));
+    const call = () => driver.transaction(selfTimed ? fn : (tx) => fn(wrapTx(tx)));
     if (tracing.enabled) return traced('transaction', null, call);
     return timedAside('transaction', performance.now(), call());
   };

@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import { DbError, type RunResult, type SqlValue } from '../driver.ts';
+import { DbError, type RunResult, type SqlValue, type StatementObserver } from '../driver.ts';
 
 /** Prepared statements kept per connection; past this, the least recently used is dropped. */
 const STATEMENT_CACHE_SIZE = 500;
@@ -26,6 +26,8 @@ interface Prepared {
  */
 export class SqliteConnection {
   readonly db: DatabaseSync;
+  /** told of every statement run through all/get/run (see `DbDriver.observeStatements`) */
+  observer: StatementObserver | null = null;
   #statements = new Map<string, Prepared>();
   #controls = new Map<string, StatementSync>();
 
@@ -34,36 +36,52 @@ export class SqliteConnection {
   }
 
   all<T>(sql: string, params: readonly SqlValue[] = []): T[] {
-    const { statement, columns } = this.#prepare(sql);
+    const start = this.observer ? performance.now() : 0;
+    let prepared: Prepared;
     let rows: unknown[];
     try {
-      rows = statement.all(...bind(params));
+      prepared = this.#prepare(sql);
+      rows = prepared.statement.all(...bind(params));
     } catch (err) {
-      throw toDbError(err);
+      throw this.#failed('all', start, err);
     }
+    const { columns } = prepared;
     const out = new Array<T>(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = toRow(columns, rows[i]) as T;
+    if (this.observer) this.observer('all', (performance.now() - start) / 1000, false);
     return out;
   }
 
   get<T>(sql: string, params: readonly SqlValue[] = []): T | undefined {
-    const { statement, columns } = this.#prepare(sql);
+    const start = this.observer ? performance.now() : 0;
+    let prepared: Prepared;
     let row: unknown;
     try {
-      row = statement.get(...bind(params));
+      prepared = this.#prepare(sql);
+      row = prepared.statement.get(...bind(params));
     } catch (err) {
-      throw toDbError(err);
+      throw this.#failed('get', start, err);
     }
-    return row === undefined ? undefined : (toRow(columns, row) as T);
+    if (this.observer) this.observer('get', (performance.now() - start) / 1000, false);
+    return row === undefined ? undefined : (toRow(prepared.columns, row) as T);
   }
 
   run(sql: string, params: readonly SqlValue[] = []): RunResult {
-    const { statement } = this.#prepare(sql);
+    const start = this.observer ? performance.now() : 0;
+    let result: RunResult;
     try {
-      return { changes: Number(statement.run(...bind(params)).changes) };
+      result = { changes: Number(this.#prepare(sql).statement.run(...bind(params)).changes) };
     } catch (err) {
-      throw toDbError(err);
+      throw this.#failed('run', start, err);
     }
+    if (this.observer) this.observer('run', (performance.now() - start) / 1000, false);
+    return result;
+  }
+
+  /** A statement's error as a `DbError`, told to the observer first. */
+  #failed(op: 'all' | 'get' | 'run', start: number, err: unknown): DbError {
+    if (this.observer) this.observer(op, (performance.now() - start) / 1000, true);
+    return toDbError(err);
   }
 
   /** Runs one or more statements without parameters (DDL, PRAGMA, BEGIN/COMMIT). */

@@ -14,6 +14,7 @@ import {
   type SnapshotInfo,
   type SnapshotProgress,
   type SqlValue,
+  type StatementObserver,
 } from '../driver.ts';
 import type { DbLogger, OpenDbOptions } from '../open-db.ts';
 import { SqliteConnection, toDbError } from './sqlite-connection.ts';
@@ -199,6 +200,12 @@ export class SqliteDriver implements DbDriver {
 
   stats(): DbStats {
     return this.#queue.stats();
+  }
+
+  /** Each connection times its own statements: they run inside the call, before its promise is returned. */
+  observeStatements(observer: StatementObserver): void {
+    this.#reader.observer = observer;
+    this.#writer.observer = observer;
   }
 
   /**
