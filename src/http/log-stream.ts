@@ -21,7 +21,7 @@ const HAND_OVER_MS = 500;
  * slice of that block per 64 KB. Handing sonic-boom the lines as text made it copy them
  * several times: it kept them as one growing string, measured its byte length on every
  * write, and encoded it twice, once to write and once to account for what was written.
- * At one access line per request, that was a tenth of a record view's CPU.
+ * At one access line per request, that was a few percent of a record view's CPU.
  */
 export class LogStream {
   readonly #writer: SonicBoom;
