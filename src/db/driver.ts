@@ -95,8 +95,11 @@ export interface DbDriver extends Queryable {
   close(): Promise<void>;
 }
 
+/** The kind of a statement: which `Queryable` method ran it. */
+export type StatementKind = 'all' | 'get' | 'run';
+
 /** Told of each statement an engine ran: its kind, its time, and whether it failed. */
-export type StatementObserver = (op: 'all' | 'get' | 'run', seconds: number, failed: boolean) => void;
+export type StatementObserver = (op: StatementKind, seconds: number, failed: boolean) => void;
 
 export interface DbStats {
   queuedTransactions: number;

@@ -1,8 +1,6 @@
-import type { DbDriver, Queryable, SqlValue } from '../db/driver.ts';
+import type { DbDriver, Queryable, SqlValue, StatementKind } from '../db/driver.ts';
 import type { MetricsService } from './metrics-service.ts';
 import type { Tracing } from './tracing.ts';
-
-type Op = 'all' | 'get' | 'run';
 
 /**
  * Wraps a database driver so every statement and transaction is timed
@@ -67,7 +65,7 @@ export function instrumentDb(driver: DbDriver, metrics: MetricsService, tracing:
       if (failed) errors.inc({ op });
       duration.observe(timers[op], seconds);
     });
-  const statement = (target: Queryable, op: Op) => {
+  const statement = (target: Queryable, op: StatementKind) => {
     // bound once: the driver's methods use its #private fields
     const call = (target[op] as (sql: string, params?: readonly SqlValue[]) => Promise<never>).bind(target);
     if (selfTimed) return call;

@@ -5,6 +5,5 @@ export { LATENCY_BUCKETS, type MetricSpec, MetricsService } from './metrics-serv
 export { Observability, type ObservabilityOptions, openObservability } from './observability.ts';
 export { type CheckResult, Readiness, type ReadinessCheck } from './readiness.ts';
 export { REDACT_PATHS, redactUrl, SECRET_HEADERS, SECRET_NAMES } from './redact.ts';
-export { asciiJson, loggedUrl, quotedIp, quotedPrincipal, quotedUrl, routeUrl } from './request-facts.ts';
 export { type LogEntry, RequestLogStore } from './request-log-store.ts';
 export { Tracing, type TracingOptions } from './tracing.ts';

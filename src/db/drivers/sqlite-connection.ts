@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
-import { DbError, type RunResult, type SqlValue, type StatementObserver } from '../driver.ts';
+import { DbError, type RunResult, type SqlValue, type StatementKind, type StatementObserver } from '../driver.ts';
 
 /** Prepared statements kept per connection; past this, the least recently used is dropped. */
 const STATEMENT_CACHE_SIZE = 500;
@@ -48,7 +48,7 @@ export class SqliteConnection {
     const { columns } = prepared;
     const out = new Array<T>(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = toRow(columns, rows[i]) as T;
-    if (this.observer) this.observer('all', (performance.now() - start) / 1000, false);
+    this.#observe('all', start, false);
     return out;
   }
 
@@ -62,7 +62,7 @@ export class SqliteConnection {
     } catch (err) {
       throw this.#failed('get', start, err);
     }
-    if (this.observer) this.observer('get', (performance.now() - start) / 1000, false);
+    this.#observe('get', start, false);
     return row === undefined ? undefined : (toRow(prepared.columns, row) as T);
   }
 
@@ -74,14 +74,18 @@ export class SqliteConnection {
     } catch (err) {
       throw this.#failed('run', start, err);
     }
-    if (this.observer) this.observer('run', (performance.now() - start) / 1000, false);
+    this.#observe('run', start, false);
     return result;
   }
 
   /** A statement's error as a `DbError`, told to the observer first. */
-  #failed(op: 'all' | 'get' | 'run', start: number, err: unknown): DbError {
-    if (this.observer) this.observer(op, (performance.now() - start) / 1000, true);
+  #failed(op: StatementKind, start: number, err: unknown): DbError {
+    this.#observe(op, start, true);
     return toDbError(err);
+  }
+
+  #observe(op: StatementKind, start: number, failed: boolean): void {
+    if (this.observer) this.observer(op, (performance.now() - start) / 1000, failed);
   }
 
   /** Runs one or more statements without parameters (DDL, PRAGMA, BEGIN/COMMIT). */
