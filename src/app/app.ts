@@ -122,6 +122,7 @@ export class BasaltApp extends BasaltFramework {
       requestTimeoutMs: this.config.requestTimeout,
       trustProxy: this.config.trustedProxies.length ? this.config.trustedProxies : false,
       origins: this.config.origins,
+      onRequestStart: this.observability.openRequests?.start,
     });
     const observability = this.observability;
     await observability.openRequestLogs(

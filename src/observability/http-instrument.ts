@@ -5,6 +5,7 @@ import { accessLog } from './access-log.ts';
 import type { HistogramSeries } from './fast-histogram.ts';
 import type { LogsSettings } from './logs-settings.ts';
 import type { MetricsService } from './metrics-service.ts';
+import type { OpenRequests } from './open-requests.ts';
 import { redactUrl } from './redact.ts';
 import {
   declareRequestFacts,
@@ -22,6 +23,8 @@ import type { Tracing } from './tracing.ts';
 export interface HttpInstrumentOptions {
   /** null when metrics are off */
   metrics: MetricsService | null;
+  /** the in-flight counts (counted in by the server's first step), null when metrics are off */
+  open: OpenRequests | null;
   tracing: Tracing;
   requestLogs: RequestLogStore | null;
   logsSettings: () => LogsSettings;
@@ -41,18 +44,8 @@ const NOT_STORED = new Set(['/metrics', '/api/basalt/live', '/api/basalt/ready',
 export function instrumentHttp(server: FastifyInstance, options: HttpInstrumentOptions): void {
   declareRequestFacts(server);
   const observe = options.metrics ? requestMetrics(options.metrics) : null;
-  const open = options.metrics ? openRequests(server, options.metrics) : null;
-  if (open) {
-    // callback hooks: an async one costs a promise and a microtask on every request
-    server.addHook('onRequest', (request, _reply, done) => {
-      open.start(request);
-      done();
-    });
-    server.addHook('onRequestAbort', (request, done) => {
-      open.end(request);
-      done();
-    });
-  }
+  const open = options.open;
+  open?.declareOn(server);
   options.tracing.traceRequests(server);
   const store = options.requestLogs;
   const logRequest = accessLog(options.logger);
@@ -110,48 +103,8 @@ function requestMetrics(metrics: MetricsService) {
   };
 }
 
-/**
- * Requests being answered right now, and open realtime (SSE) connections: a realtime
- * subscription is one long request to `/api/realtime`, so in-flight counting covers it.
- * Both are plain counts read at scrape time.
- */
-function openRequests(server: FastifyInstance, metrics: MetricsService) {
-  // a declared field keeps every request object the same shape
-  server.decorateRequest('countedOpen', false);
-  let inFlight = 0;
-  let realtime = 0;
-  metrics.gauge({
-    name: 'http_requests_in_flight',
-    help: 'Requests being answered now.',
-    collect: (g) => g.set(inFlight),
-  });
-  metrics.gauge({
-    name: 'realtime_connections',
-    help: 'Open realtime (SSE) connections.',
-    collect: (g) => g.set(realtime),
-  });
-  const isRealtime = (request: FastifyRequest) =>
-    request.method === 'GET' && routeUrl(request) === '/api/realtime';
-  return {
-    start(request: FastifyRequest) {
-      request.countedOpen = true;
-      inFlight++;
-      if (isRealtime(request)) realtime++;
-    },
-    // an aborted request may reach both onRequestAbort and onResponse; it ends once
-    end(request: FastifyRequest) {
-      if (!request.countedOpen) return;
-      request.countedOpen = false;
-      inFlight--;
-      if (isRealtime(request)) realtime--;
-    },
-  };
-}
-
 declare module 'fastify' {
   interface FastifyRequest {
-    /** counted in the in-flight gauge and not yet counted out */
-    countedOpen: boolean;
     /** the request's server span while tracing is on */
     otelSpan: Span | null;
   }

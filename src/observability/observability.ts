@@ -8,6 +8,7 @@ import { LogsQuery } from './logs-query.ts';
 import { type LogsSettings, logsSettingsSection } from './logs-settings.ts';
 import { createMetricsAccess } from './metrics-access.ts';
 import { MetricsService } from './metrics-service.ts';
+import { OpenRequests } from './open-requests.ts';
 import { Readiness } from './readiness.ts';
 import { openRequestLogStore, type RequestLogStore } from './request-log-store.ts';
 import { openTracing, Tracing } from './tracing.ts';
@@ -43,6 +44,11 @@ export class Observability {
   readonly tracing: Tracing;
   readonly readiness = new Readiness();
   readonly canScrape: (ip: string, authorization?: string) => boolean;
+  /**
+   * The in-flight counts, null when metrics are off; the HTTP server counts each request
+   * in from its first step (`openRequests.start` as `HttpServerOptions.onRequestStart`)
+   */
+  readonly openRequests: OpenRequests | null;
   requestLogs: RequestLogStore | null = null;
   logs: LogsQuery | null = null;
   #logsSettings: () => LogsSettings = logsSettingsSection.defaults;
@@ -50,6 +56,7 @@ export class Observability {
   constructor(options: ObservabilityOptions, tracing: Tracing) {
     this.metricsEnabled = options.metrics !== false;
     this.metrics = new MetricsService({ defaultMetrics: this.metricsEnabled });
+    this.openRequests = this.metricsEnabled ? new OpenRequests(this.metrics) : null;
     this.tracing = tracing;
     this.canScrape = createMetricsAccess({ token: options.metricsToken ?? '', allow: options.metricsAllow });
   }
@@ -111,6 +118,7 @@ export class Observability {
     instrumentHttp(server, {
       logger,
       metrics: this.metricsEnabled ? this.metrics : null,
+      open: this.openRequests,
       tracing: this.tracing,
       requestLogs: this.requestLogs,
       logsSettings: () => this.#logsSettings(),

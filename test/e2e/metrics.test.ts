@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
+import { type Basalt, createBasalt, defaultConfig } from '../../src/index.ts';
 import { http, startServer, type TestServer } from '../helpers/server.ts';
 
 /** The value of one sample line (`name{labels} value`) in exposition text, 0 when absent. */
@@ -194,5 +199,59 @@ describe('metrics turned off', () => {
     const text = await server.app.observability.metrics.text();
     assert.ok(!text.includes('basalt_http_requests_total'));
     assert.ok(!text.includes('basalt_db_query_duration_seconds'));
+  });
+});
+
+describe('requests in flight', () => {
+  let app: Basalt;
+  let url: string;
+  let dir: string;
+  let release: () => void = () => {};
+  let answered = 0;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'basalt-in-flight-'));
+    const logger = pino({ level: process.env.BASALT_TEST_LOGS ? 'info' : 'silent' });
+    app = createBasalt({ config: defaultConfig({ http: '127.0.0.1:0', dir }), logger });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    app.routes.get('/api/test/slow', async () => {
+      await gate;
+      answered++;
+      return { ok: true };
+    });
+    ({ url } = await app.serve());
+  });
+  after(async () => {
+    release();
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const inFlight = async () => sample(await scrape(url), 'basalt_http_requests_in_flight');
+  /** polls until the gauge reads `expected` (a closed connection is seen a moment later) */
+  async function inFlightBecomes(expected: number): Promise<number> {
+    let value = await inFlight();
+    for (let i = 0; i < 40 && value !== expected; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      value = await inFlight();
+    }
+    return value;
+  }
+
+  test('a client that goes away is counted out at once, and not again when its handler ends', async () => {
+    const kept = fetch(`${url}/api/test/slow`);
+    const goneAway = new AbortController();
+    const gone = fetch(`${url}/api/test/slow`, { signal: goneAway.signal }).catch((error) => error);
+    // both slow requests and the scrape itself
+    assert.equal(await inFlightBecomes(3), 3);
+    goneAway.abort();
+    assert.ok((await gone) instanceof Error);
+    assert.equal(await inFlightBecomes(2), 2, 'the closed connection counts its request out');
+    release();
+    assert.equal((await kept).status, 200);
+    for (let i = 0; i < 40 && answered < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    assert.equal(answered, 2, 'the abandoned handler ran to its end');
+    assert.equal(await inFlight(), 1, 'only the scrape is left: nothing counted out twice');
   });
 });

@@ -37,24 +37,28 @@ test('lines written as text and as ASCII reach the file whole and in order, acro
 });
 
 test('lines still held when the process exits are written before it ends', () => {
-  const file = tempFile();
   const module = fileURLToPath(new URL('../../src/http/log-stream.ts', import.meta.url));
-  // a burst smaller than one hand-over, then exit at once: only the exit flush can write it
-  const script = `
-    import { openSync } from 'node:fs';
-    import { LogStream } from ${JSON.stringify(module)};
-    const stream = new LogStream(openSync(${JSON.stringify(file.path)}, 'w'));
-    for (let i = 0; i < 100; i++) stream.writeAscii('{"line":' + i + '}\\n');
-    stream.write('{"last":"é"}\\n');
-    process.exit(0);
-  `;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  const lines = readFileSync(file.path, 'utf8').trimEnd().split('\n');
-  file.done();
-  assert.equal(lines.length, 101);
-  assert.deepEqual(JSON.parse(lines[99]), { line: 99 });
-  assert.deepEqual(JSON.parse(lines[100]), { last: 'é' });
+  // a burst smaller than one hand-over, then exit at once: only the exit flush can write it;
+  // without the last text line, the ASCII lines are still waiting to be copied at exit
+  for (const last of ['{"last":"é"}', null]) {
+    const file = tempFile();
+    const script = `
+      import { openSync } from 'node:fs';
+      import { LogStream } from ${JSON.stringify(module)};
+      const stream = new LogStream(openSync(${JSON.stringify(file.path)}, 'w'));
+      for (let i = 0; i < 100; i++) stream.writeAscii('{"line":' + i + '}\\n');
+      ${last ? `stream.write(${JSON.stringify(`${last}
+`)});` : ''}
+      process.exit(0);
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const lines = readFileSync(file.path, 'utf8').trimEnd().split('\n');
+    file.done();
+    assert.equal(lines.length, last ? 101 : 100);
+    assert.deepEqual(JSON.parse(lines[99]), { line: 99 });
+    if (last) assert.deepEqual(JSON.parse(lines[100]), JSON.parse(last));
+  }
 });
 
 test('asciiJson quotes like JSON.stringify and writes anything past ASCII as escapes', () => {
