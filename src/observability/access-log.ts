@@ -59,15 +59,28 @@ export function accessLog(
     }
     return part;
   };
+  // The end of a guest's line (IP and message) is kept for the client IP it was made for:
+  // one client's requests (a keep-alive connection, or every request behind a proxy that
+  // is not trusted) share it, and quoting an IP runs a regular expression over it.
+  let endIp = '';
+  let guestEnd = '';
+  const lineEnd = (request: FastifyRequest) => {
+    const principal = quotedPrincipal(request);
+    if (principal) return `,"ip":${quotedIp(request)},"principal":${principal},"msg":"request"}\n`;
+    if (request.ip !== endIp) {
+      endIp = request.ip;
+      guestEnd = `,"ip":${quotedIp(request)},"msg":"request"}\n`;
+    }
+    return guestEnd;
+  };
   return (request, route, status, elapsedMs) => {
     // the level's number, read directly: `isLevelEnabled` looks the name up on every call
     if (logger.levelVal > INFO) return;
     const tenths = Math.round(elapsedMs * 10);
     if (request.otelSpan)
       return void request.log.info(accessFields(request, route, status, tenths / 10), 'request');
-    const principal = quotedPrincipal(request);
     write(
-      `${lineStart()}${request.id}${methodPart(request.method)}${quotedUrl(request)}${routeStatusPart(route, status)}${latencyText(tenths)},"ip":${quotedIp(request)}${principal ? `,"principal":${principal}` : ''},"msg":"request"}\n`,
+      `${lineStart()}${request.id}${methodPart(request.method)}${quotedUrl(request)}${routeStatusPart(route, status)}${latencyText(tenths)}${lineEnd(request)}`,
     );
   };
 }

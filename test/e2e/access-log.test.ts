@@ -39,6 +39,9 @@ test('the process logger writes one JSON access line per request, whole, in ASCI
       'GET /api/health?q="x"\\y HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: odd-1\r\nX-Forwarded-For: 198.51.100.7\u00e9',
     );
     assert.match(odd.status, /^HTTP\/1\.1 200/);
+    // the same client again after another one: each line names its own client
+    const after = await http(server.url, 'GET', '/api/health', { headers: { 'x-request-id': 'after-odd' } });
+    assert.equal(after.status, 200);
 
     server.child.kill('SIGINT');
     const exit = await server.exited;
@@ -56,6 +59,7 @@ test('the process logger writes one JSON access line per request, whole, in ASCI
     assert.equal(health.url, '/api/health?n=7');
     assert.equal(health.route, '/api/health');
     assert.equal(health.status, 200);
+    assert.equal(health.ip, '127.0.0.1');
     assert.equal(health.level, 30);
     assert.equal(health.service, 'basalt');
     assert.equal(typeof health.ms, 'number');
@@ -70,6 +74,7 @@ test('the process logger writes one JSON access line per request, whole, in ASCI
     const oddLine = byId.get('odd-1')!;
     assert.equal(oddLine.url, '/api/health?q="x"\\y');
     assert.equal(oddLine.ip, '198.51.100.7\u00e9');
+    assert.equal(byId.get('after-odd')?.ip, '127.0.0.1');
     const oddText = lines.find((line) => line.includes('"requestId":"odd-1"'))!;
     assert.match(oddText, /^[\x20-\x7e]*$/);
   } finally {
