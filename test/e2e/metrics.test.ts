@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
+import WebSocket from 'ws';
 import { type Basalt, createBasalt, defaultConfig } from '../../src/index.ts';
 import { http, startServer, type TestServer } from '../helpers/server.ts';
 
@@ -253,5 +254,16 @@ describe('requests in flight', () => {
     for (let i = 0; i < 40 && answered < 2; i++) await new Promise((resolve) => setTimeout(resolve, 25));
     assert.equal(answered, 2, 'the abandoned handler ran to its end');
     assert.equal(await inFlight(), 1, 'only the scrape is left: nothing counted out twice');
+  });
+
+  test('a realtime WebSocket is in flight while it is open, and counted out when it closes', async () => {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/basalt/realtime/ws`);
+    await new Promise((resolve, reject) => {
+      ws.once('message', resolve);
+      ws.once('error', reject);
+    });
+    assert.equal(await inFlightBecomes(2), 2, 'the WebSocket and the scrape');
+    ws.close();
+    assert.equal(await inFlightBecomes(1), 1, 'the closed WebSocket is counted out');
   });
 });
