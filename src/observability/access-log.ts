@@ -67,8 +67,10 @@ export function accessLog(
   const lineEnd = (request: FastifyRequest) => {
     const principal = quotedPrincipal(request);
     if (principal) return `,"ip":${quotedIp(request)},"principal":${principal},"msg":"request"}\n`;
-    if (request.ip !== endIp) {
-      endIp = request.ip;
+    // read once: behind a trusted proxy, Fastify works the IP out of the headers on every read
+    const ip = request.ip;
+    if (ip !== endIp) {
+      endIp = ip;
       guestEnd = `,"ip":${quotedIp(request)},"msg":"request"}\n`;
     }
     return guestEnd;
