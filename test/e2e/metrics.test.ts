@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
 import WebSocket from 'ws';
-import { type Basalt, createBasalt, defaultConfig } from '../../src/index.ts';
 import { http, startServer, type TestServer } from '../helpers/server.ts';
 
 /** The value of one sample line (`name{labels} value`) in exposition text, 0 when absent. */
@@ -204,29 +199,26 @@ describe('metrics turned off', () => {
 });
 
 describe('requests in flight', () => {
-  let app: Basalt;
+  let server: TestServer;
   let url: string;
-  let dir: string;
   let release: () => void = () => {};
   let answered = 0;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'basalt-in-flight-'));
-    const logger = pino({ level: process.env.BASALT_TEST_LOGS ? 'info' : 'silent' });
-    app = createBasalt({ config: defaultConfig({ http: '127.0.0.1:0', dir }), logger });
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    app.routes.get('/api/test/slow', async () => {
-      await gate;
-      answered++;
-      return { ok: true };
-    });
-    ({ url } = await app.serve());
+    server = await startServer({}, (app) =>
+      app.routes.get('/api/test/slow', async () => {
+        await gate;
+        answered++;
+        return { ok: true };
+      }),
+    );
+    url = server.url;
   });
   after(async () => {
     release();
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   });
 
   const inFlight = async () => sample(await scrape(url), 'basalt_http_requests_in_flight');

@@ -21,13 +21,18 @@ export interface TestServer {
 
 /**
  * Starts a real Basalt server on a free port with a fresh data dir, and a superuser.
- * Logs are silent unless BASALT_TEST_LOGS=1.
+ * Logs are silent unless BASALT_TEST_LOGS=1. `beforeServe` runs on the app before it
+ * listens (to add routes, which cannot be added later).
  */
-export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startServer(
+  overrides: Partial<Config> = {},
+  beforeServe?: (app: BasaltApp) => void,
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'basalt-test-'));
   const config = defaultConfig({ http: '127.0.0.1:0', dir, migrationsDir: join(dir, 'migrations'), ...overrides });
   const logger = pino({ level: process.env.BASALT_TEST_LOGS ? 'info' : 'silent' });
   const app = createBasalt({ config, logger });
+  beforeServe?.(app);
   const { url } = await app.serve();
   await app.superusers.upsert(SUPERUSER.email, SUPERUSER.password);
   return {
